@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { idSchema } from '../ids.js';
+import { finiteNumber, sha256Schema, timestampSchema } from '../envelope.js';
+import { featureSpecSchema } from '../features/spec.js';
+
+/** Files a bundle may hold, by role (DESIGN "Model bundle"). */
+export const bundleFileRoleSchema = z.enum(['model', 'model-int8', 'reference', 'golden']);
+
+export const bundleFileSchema = z.object({
+  path: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be a plain file name'),
+  role: bundleFileRoleSchema,
+  size: z.number().int().nonnegative(),
+  sha256: sha256Schema,
+});
+export type BundleFile = z.infer<typeof bundleFileSchema>;
+
+/** Metrics on the holdout, for the model and for the seasonal-naive baseline beside it. */
+export const metricSetSchema = z.record(z.string(), finiteNumber);
+
+/** The int8 decision: what was measured against fp32 in onnxruntime and whether it ships. */
+export const quantizationSchema = z.object({
+  scheme: z.enum(['int8-qdq-per-channel', 'int8-qoperator']),
+  shipped: z.boolean(),
+  gate: z.object({ metric: z.literal('wape'), maxRelativeIncrease: finiteNumber.nonnegative() }),
+  fp32: z.object({ wape: finiteNumber, sizeBytes: z.number().int().positive(), latencyUsBatch1: finiteNumber, latencyUsBatch256: finiteNumber }),
+  int8: z.object({ wape: finiteNumber, sizeBytes: z.number().int().positive(), latencyUsBatch1: finiteNumber, latencyUsBatch256: finiteNumber }),
+  calibrationDataSha256: sha256Schema,
+  calibrationRows: z.number().int().positive(),
+});
+export type Quantization = z.infer<typeof quantizationSchema>;
+
+/**
+ * `manifest.json` of a bundle. The signature covers its canonical form (keys sorted, no
+ * whitespace), and every other file is bound to it by size and sha256.
+ */
+export const bundleManifestSchema = z.object({
+  formatVersion: z.literal(1),
+  model: z.object({
+    name: idSchema,
+    /** Monotonic per name; agents refuse a lower one unless told to roll back. */
+    version: z.number().int().positive(),
+    kind: z.enum(['gbdt', 'mlp', 'linear', 'external']),
+    task: z.enum(['regression', 'binary']),
+    /** Objective for regression (squared, poisson, tweedie) or `logistic`. */
+    objective: z.string().min(1).max(64),
+  }),
+  createdAt: timestampSchema,
+  /** Experiment-tracking run that produced the model (absent for brought-in ONNX). */
+  runId: z.string().min(1).max(128).nullable(),
+  trainingDataSha256: sha256Schema.nullable(),
+  /** Lowest agent version that can run this bundle (semver). */
+  minAgentVersion: z.string().regex(/^\d+\.\d+\.\d+$/),
+  files: z.array(bundleFileSchema).min(1),
+  input: z.object({
+    /** ONNX graph input name; one float32 tensor [batch, features.length]. */
+    name: z.string().min(1),
+    dtype: z.literal('float32'),
+    features: z.array(z.object({ name: z.string().min(1).max(128), dtype: z.enum(['float32']) })).min(1),
+  }),
+  output: z.object({ name: z.string().min(1), dtype: z.literal('float32') }),
+  /** ONNX opsets of the graph (`''` is the default domain, `ai.onnx.ml` for trees). */
+  opsets: z.record(z.string(), z.number().int().positive()),
+  featureSpec: featureSpecSchema,
+  metrics: z.object({ model: metricSetSchema, seasonalNaive: metricSetSchema.nullable() }),
+  quantization: quantizationSchema.nullable(),
+  /** Golden-sample tolerance: |got − expected| ≤ abs + rel·|expected|. */
+  goldenTolerance: z.object({ abs: finiteNumber.nonnegative(), rel: finiteNumber.nonnegative() }),
+  signer: z.object({ keyId: z.string().regex(/^[0-9a-f]{16}$/) }),
+});
+export type BundleManifest = z.infer<typeof bundleManifestSchema>;

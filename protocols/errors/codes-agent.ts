@@ -1,0 +1,3 @@
+/** Edge agent: POS serving, updates, outbox (issue #5). */
+export const agentErrors = {
+} as const;

@@ -1,0 +1,3 @@
+/** Data ingest and validation (issue #3). */
+export const dataErrors = {
+} as const;

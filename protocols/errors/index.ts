@@ -1,0 +1,2 @@
+export { errorCatalog, errorCodes, exitCodeFor, type ErrorCode } from './catalog.js';
+export { FleetcastError, isFleetcastError, toFleetcastError } from './fleetcast-error.js';

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { envelopeFields, finiteNumber, isoDateSchema, modelRefSchema } from '../../envelope.js';
+import { idSchema } from '../../ids.js';
+import { errorReplySchema } from '../error-reply.js';
+
+/** The forecast for one requested row, in request order. */
+export const predictionSchema = z.object({
+  store: idSchema,
+  item: idSchema,
+  date: isoDateSchema,
+  /** Forecast units (regression) or probability (binary models). */
+  value: finiteNumber,
+});
+export type Prediction = z.infer<typeof predictionSchema>;
+
+export const scoreResultSchema = z.object({
+  ...envelopeFields,
+  type: z.literal('score-result'),
+  /** `requestId` of the request, or its `id` when it had none. */
+  requestId: z.string().min(1).max(128),
+  model: modelRefSchema,
+  predictions: z.array(predictionSchema).min(1),
+});
+export type ScoreResult = z.infer<typeof scoreResultSchema>;
+
+/** Replies to a score request: the forecasts, or a coded error with the offending path. */
+export const scoreResponseMessageSchema = z.discriminatedUnion('type', [scoreResultSchema, errorReplySchema]);
+export type ScoreResponseMessage = z.infer<typeof scoreResponseMessageSchema>;

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { envelopeFields, finiteNumber, isoDateSchema, modelRefSchema, timestampSchema } from '../envelope.js';
+import { idSchema } from '../ids.js';
+
+/** Sequence numbers are assigned by the agent's outbox, strictly increasing per device. */
+export const sequenceSchema = z.number().int().positive();
+
+const recordFields = { seq: sequenceSchema, ts: timestampSchema };
+
+/** Periodic health sample (systeminformation) plus serving counters since the last one. */
+export const heartbeatRecordSchema = z.object({
+  ...recordFields,
+  kind: z.literal('heartbeat'),
+  cpuLoadPercent: finiteNumber.min(0),
+  memUsedBytes: z.number().int().nonnegative(),
+  memTotalBytes: z.number().int().nonnegative(),
+  diskFreeBytes: z.number().int().nonnegative(),
+  temperatureC: finiteNumber.nullable(),
+  uptimeSec: finiteNumber.nonnegative(),
+  requests: z.number().int().nonnegative(),
+  errors: z.number().int().nonnegative(),
+  latencyP50Ms: finiteNumber.nonnegative().nullable(),
+  latencyP99Ms: finiteNumber.nonnegative().nullable(),
+  rssBytes: z.number().int().nonnegative(),
+});
+
+/** Per-feature drift of one closed window against the bundle's reference profile. */
+export const driftRecordSchema = z.object({
+  ...recordFields,
+  kind: z.literal('drift'),
+  model: modelRefSchema,
+  windowStart: timestampSchema,
+  windowEnd: timestampSchema,
+  n: z.number().int().nonnegative(),
+  features: z
+    .array(
+      z.object({
+        name: z.string().min(1).max(128),
+        /** Population stability index over the reference bins. */
+        psi: finiteNumber.nonnegative(),
+        missingShare: finiteNumber.min(0).max(1),
+        /** Counts per reference bin (compact histogram; sums to n minus missing). */
+        counts: z.array(z.number().int().nonnegative()).max(256),
+      }),
+    )
+    .max(512),
+  prediction: z.object({ psi: finiteNumber.nonnegative(), counts: z.array(z.number().int().nonnegative()).max(256) }),
+});
+
+/**
+ * Forecast accuracy counters per model version and day: from these sums the controller
+ * derives MAE = Σ|e|/n, WAPE = Σ|e|/Σ|y|, bias = Σe/n and RMSE = √(Σe²/n) across any fleet slice.
+ */
+export const accuracyRecordSchema = z.object({
+  ...recordFields,
+  kind: z.literal('accuracy'),
+  model: modelRefSchema,
+  day: isoDateSchema,
+  n: z.number().int().nonnegative(),
+  sumAbsError: finiteNumber.nonnegative(),
+  sumAbsActual: finiteNumber.nonnegative(),
+  sumError: finiteNumber,
+  sumSquaredError: finiteNumber.nonnegative(),
+  /** `shadow` when the counters belong to the shadow model of an experiment. */
+  role: z.enum(['active', 'shadow']),
+});
+
+/** Scoring activity of a window: requests per outcome and per error code. */
+export const scoringRecordSchema = z.object({
+  ...recordFields,
+  kind: z.literal('scoring'),
+  model: modelRefSchema.nullable(),
+  windowStart: timestampSchema,
+  windowEnd: timestampSchema,
+  requests: z.number().int().nonnegative(),
+  rows: z.number().int().nonnegative(),
+  errorsByCode: z.record(z.string().regex(/^FC_ERR_[A-Z0-9_]+$/), z.number().int().nonnegative()),
+  /** Prediction mean and count for quick sanity views; the full distribution goes in drift. */
+  predictionMean: finiteNumber.nullable(),
+  /** Stores and items seen, hashed when the config marks them personal. */
+  stores: z.array(idSchema).max(100),
+});
+
+/** Records the outbox had to drop under its disk budget (drop-oldest); the loss itself is reported. */
+export const droppedRecordSchema = z.object({
+  ...recordFields,
+  kind: z.literal('dropped'),
+  count: z.number().int().positive(),
+  fromSeq: sequenceSchema,
+  toSeq: sequenceSchema,
+});
+
+export const outboxRecordSchema = z.discriminatedUnion('kind', [
+  heartbeatRecordSchema,
+  driftRecordSchema,
+  accuracyRecordSchema,
+  scoringRecordSchema,
+  droppedRecordSchema,
+]);
+export type OutboxRecord = z.infer<typeof outboxRecordSchema>;
+export type OutboxRecordKind = OutboxRecord['kind'];
+
+/** One upload of outbox records on `fc/v1/d/{deviceId}/up`; `fromSeq..toSeq` covers every record. */
+export const upBatchSchema = z.object({
+  ...envelopeFields,
+  type: z.literal('batch'),
+  fromSeq: sequenceSchema,
+  toSeq: sequenceSchema,
+  records: z.array(outboxRecordSchema).min(1).max(1_000),
+});
+export type UpBatch = z.infer<typeof upBatchSchema>;
+
+/** Payloads of `fc/v1/d/{deviceId}/up`; every record's seq must lie in the batch's range. */
+export const upMessageSchema = z.discriminatedUnion('type', [upBatchSchema]).superRefine((batch, ctx) => {
+  if (batch.toSeq < batch.fromSeq) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['toSeq'], message: 'toSeq < fromSeq' });
+  batch.records.forEach((record, index) => {
+    if (record.seq < batch.fromSeq || record.seq > batch.toSeq) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['records', index, 'seq'], message: 'seq outside fromSeq..toSeq' });
+    }
+  });
+});
+export type UpMessage = z.infer<typeof upMessageSchema>;
