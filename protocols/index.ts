@@ -11,3 +11,4 @@ export * from './messages/topic-schemas.js';
 export * from './messages/envelope-factory.js';
 export * from './features/spec.js';
 export * from './bundle/manifest.js';
+export * from './data/sales-row.js';
