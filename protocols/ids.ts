@@ -8,6 +8,7 @@ export const MAX_ID_LENGTH = 128;
  * Characters that would break the topic tree: `/` adds a level, `+` and `#` are MQTT
  * wildcards (MQTT 3.1.1 §4.7.1), NUL is forbidden in UTF-8 topic strings (§1.5.3).
  */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what must be refused (MQTT 3.1.1 §1.5.3)
 const FORBIDDEN_ID_CHARS = /[/+#\u0000]/;
 
 /** Zod form of an id, for message fields that name devices, stores, items or models. */

@@ -34,6 +34,7 @@ export const scoreRequestSchema = z.object({
   ...envelopeFields,
   type: z.literal('score'),
   requestId: z.string().min(1).max(128).optional(),
+  // eslint-disable-next-line no-control-regex -- wildcards and NUL cannot name a concrete reply topic
   replyTo: z.string().min(1).max(256).regex(/^[^+#\u0000]+$/, 'must be a concrete topic').optional(),
   rows: z.array(scoreRowSchema).min(1).max(MAX_SCORE_ROWS),
 });
