@@ -1,0 +1,31 @@
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+
+/**
+ * scrypt cost parameters (RFC 7914). N=2^14, r=8, p=1 is the interactive-login setting from
+ * the scrypt paper; device authentication happens once per connection, so ~30 ms is affordable.
+ */
+const SCRYPT = { N: 16384, r: 8, p: 1, keyLength: 32 } as const;
+
+/** A fresh device secret: 32 random bytes, base64url, shown to the operator exactly once. */
+export function generateDeviceSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** Encodes `secret` as `scrypt$N$r$p$salt$hash` so parameters can be raised later without breaking old rows. */
+export function hashDeviceSecret(secret: string): string {
+  const salt = randomBytes(16);
+  const hash = scryptSync(secret, salt, SCRYPT.keyLength, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
+  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64'), hash.toString('base64')].join('$');
+}
+
+/** A hash that never matches, checked for unknown devices so that timing does not reveal enrolment. */
+export const UNMATCHABLE_HASH = hashDeviceSecret(randomBytes(32).toString('hex'));
+
+/** Checks `secret` against a stored hash in constant time (crypto.timingSafeEqual). */
+export function verifyDeviceSecret(secret: string, stored: string): boolean {
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const actual = scryptSync(secret, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
+  return timingSafeEqual(actual, expected);
+}
