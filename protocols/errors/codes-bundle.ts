@@ -1,3 +1,26 @@
-/** ONNX export, quantization and signed bundles (issue #4). */
+/** ONNX export, quantization and signed bundles (issue #4). One code per distinct failure. */
 export const bundleErrors = {
+  FC_ERR_BUNDLE_TRUNCATED: { message: 'bundle file is truncated or not a complete tar archive', exitCode: 65 },
+  FC_ERR_BUNDLE_MANIFEST_INVALID: { message: 'bundle manifest is missing, not JSON, or does not match the manifest schema', exitCode: 65 },
+  FC_ERR_BUNDLE_UNSIGNED: { message: 'bundle has no signature', exitCode: 77 },
+  FC_ERR_BUNDLE_SIGNATURE_INVALID: { message: 'bundle signature does not verify against the manifest', exitCode: 77 },
+  FC_ERR_BUNDLE_UNTRUSTED_SIGNER: { message: 'bundle is signed by a key that is not trusted', exitCode: 77 },
+  FC_ERR_BUNDLE_FILE_HASH_MISMATCH: { message: 'a bundle file does not match the size or sha256 in its manifest', exitCode: 65 },
+  FC_ERR_BUNDLE_FILE_MISSING: { message: 'a file listed in the bundle manifest is not in the bundle', exitCode: 65 },
+  FC_ERR_BUNDLE_FILE_UNEXPECTED: { message: 'the bundle holds a file its manifest does not list', exitCode: 65 },
+  FC_ERR_BUNDLE_DOWNGRADE: { message: 'bundle version is lower than the lowest version allowed for this model', exitCode: 65 },
+  FC_ERR_BUNDLE_AGENT_TOO_OLD: { message: 'bundle needs a newer agent version', exitCode: 78 },
+  FC_ERR_BUNDLE_GOLDEN_INVALID: { message: 'golden samples file does not match its schema', exitCode: 65 },
+  FC_ERR_BUNDLE_REFERENCE_INVALID: { message: 'reference profile does not match its schema', exitCode: 65 },
+  FC_ERR_BUNDLE_TOO_LARGE: { message: 'bundle is larger than the allowed size', exitCode: 65 },
+  FC_ERR_KEY_INVALID: { message: 'key file is not an ed25519 PEM key of the expected kind', exitCode: 78 },
+  FC_ERR_KEY_FILE_UNREADABLE: { message: 'key file cannot be read', exitCode: 66 },
+  FC_ERR_EXPORT_MODEL_INVALID: { message: 'trained model cannot be exported (inconsistent shapes or tree links)', exitCode: 65 },
+  FC_ERR_EXPORT_PARITY_FAILED: { message: 'onnxruntime output differs from the in-process model beyond tolerance', exitCode: 70 },
+  FC_ERR_EXPORT_ONNX_LOAD_FAILED: { message: 'onnxruntime cannot load or run the model', exitCode: 65 },
+  FC_ERR_EXPORT_INPUT_SCHEMA_MISMATCH: { message: 'ONNX model inputs/outputs do not match the input schema', exitCode: 65 },
+  FC_ERR_QUANTIZE_UNSUPPORTED: { message: 'int8 quantization is only available for MLP models', exitCode: 64 },
+  FC_ERR_QUANTIZE_CALIBRATION_EMPTY: { message: 'no calibration rows for int8 quantization', exitCode: 65 },
+  FC_ERR_PACKAGE_INPUT_INVALID: { message: 'packaging input is missing or invalid', exitCode: 65 },
+  FC_ERR_PACKAGE_OUTPUT_FAILED: { message: 'bundle file cannot be written', exitCode: 73 },
 } as const;

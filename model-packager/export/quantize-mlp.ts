@@ -1,0 +1,97 @@
+import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
+import type { MlpModel } from '../models/trained-model.js';
+
+/** uint8 affine quantization of one activation tensor: real = scale · (q − zeroPoint). */
+export interface ActivationQuantization {
+  scale: number;
+  zeroPoint: number;
+}
+
+/** Symmetric per-output-channel int8 weights, laid out [in, out] like the fp32 MatMul input. */
+export interface WeightQuantization {
+  values: Int8Array;
+  scales: Float32Array;
+}
+
+/** Everything `mlpToOnnx` needs to emit the int8 QDQ graph. */
+export interface MlpQuantization {
+  activations: ActivationQuantization[];
+  weights: WeightQuantization[];
+}
+
+/** How activation ranges are taken from the calibration sample. */
+export type CalibrationMethod = 'minmax' | 'percentile';
+
+/** Percentile used by the `percentile` method: clips rare outliers that would waste int8 range. */
+const PERCENTILE = 0.9999;
+
+/**
+ * Symmetric int8 per output channel: scale = max|w| / 127, values in [−127, 127] (−128 is
+ * left unused so the range is symmetric, as onnxruntime's quantizer does for weights).
+ */
+export function quantizeWeights(weights: number[][]): WeightQuantization {
+  const out = weights.length;
+  const inputs = weights[0].length;
+  const values = new Int8Array(inputs * out);
+  const scales = new Float32Array(out);
+  for (let o = 0; o < out; o += 1) {
+    const maxAbs = weights[o].reduce((m, w) => Math.max(m, Math.abs(w)), 0);
+    const scale = maxAbs > 0 ? maxAbs / 127 : 1;
+    scales[o] = scale;
+    for (let i = 0; i < inputs; i += 1) values[i * out + o] = Math.max(-127, Math.min(127, Math.round(weights[o][i] / Math.fround(scale))));
+  }
+  return { values, scales };
+}
+
+/** uint8 asymmetric parameters for a range; the range always includes 0 so that 0 is exact. */
+export function activationParams(low: number, high: number): ActivationQuantization {
+  const lo = Math.min(0, low);
+  const hi = Math.max(0, high);
+  const scale = hi > lo ? (hi - lo) / 255 : 1;
+  const zeroPoint = Math.max(0, Math.min(255, Math.round(-lo / scale)));
+  return { scale, zeroPoint };
+}
+
+function range(values: Float64Array, method: CalibrationMethod): [number, number] {
+  if (method === 'minmax') {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of values) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    return Number.isFinite(lo) ? [lo, hi] : [0, 0];
+  }
+  const sorted = Float64Array.from(values.filter(Number.isFinite)).sort();
+  if (sorted.length === 0) return [0, 0];
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(p * (sorted.length - 1))))];
+  return [at(1 - PERCENTILE), at(PERCENTILE)];
+}
+
+/**
+ * Calibrates activation ranges on `rows` (a sample of training feature rows, row-major
+ * [n, F]) by running the float64 forward pass layer by layer and recording every layer's
+ * input, then quantizes the weights. Missing inputs (NaN) are left out of the ranges.
+ */
+export function calibrateMlp(model: MlpModel, rows: Float32Array, method: CalibrationMethod = 'minmax'): MlpQuantization {
+  const f = model.featureNames.length;
+  const n = Math.floor(rows.length / f);
+  if (n === 0) throw new FleetcastError('FC_ERR_QUANTIZE_CALIBRATION_EMPTY');
+  let current = new Float64Array(n * f);
+  for (let r = 0; r < n; r += 1) for (let c = 0; c < f; c += 1) current[r * f + c] = (rows[r * f + c] - model.inputMean[c]) / model.inputStd[c];
+  let width = f;
+  const activations: ActivationQuantization[] = [];
+  for (const layer of model.layers) {
+    activations.push(activationParams(...range(current, method)));
+    const out = layer.weights.length;
+    const next = new Float64Array(n * out);
+    for (let r = 0; r < n; r += 1) {
+      for (let o = 0; o < out; o += 1) {
+        let sum = layer.bias[o];
+        const w = layer.weights[o];
+        for (let i = 0; i < width; i += 1) sum += w[i] * current[r * width + i];
+        next[r * out + o] = layer.activation === 'relu' ? Math.max(0, sum) : sum;
+      }
+    }
+    current = next;
+    width = out;
+  }
+  return { activations, weights: model.layers.map((layer) => quantizeWeights(layer.weights)) };
+}

@@ -1,0 +1,50 @@
+import { generateKeyPairSync, createPublicKey, type KeyObject } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
+import { keyIdOf, parsePrivateKeyPem } from '../../protocols/bundle/keys.js';
+
+/** A new ed25519 signing key as PEM texts (PKCS#8 private, SPKI public) and its key id. */
+export interface GeneratedKey {
+  privateKeyPem: string;
+  publicKeyPem: string;
+  keyId: string;
+}
+
+/** Generates an ed25519 key pair for signing bundles. */
+export function generateSigningKey(): GeneratedKey {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return {
+    privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+    keyId: keyIdOf(publicKey),
+  };
+}
+
+/**
+ * Writes `<prefix>.key.pem` (mode 0600: it signs what every store will run) and
+ * `<prefix>.pub.pem`; returns the paths and key id.
+ */
+export async function writeSigningKey(prefix: string): Promise<{ privateKeyPath: string; publicKeyPath: string; keyId: string }> {
+  const key = generateSigningKey();
+  const privateKeyPath = `${prefix}.key.pem`;
+  const publicKeyPath = `${prefix}.pub.pem`;
+  try {
+    await writeFile(privateKeyPath, key.privateKeyPem, { mode: 0o600, flag: 'wx' });
+    await writeFile(publicKeyPath, key.publicKeyPem, { flag: 'wx' });
+  } catch (error) {
+    throw new FleetcastError('FC_ERR_PACKAGE_OUTPUT_FAILED', `cannot write ${prefix}.*.pem (existing keys are never overwritten)`, { prefix }, { cause: error });
+  }
+  return { privateKeyPath, publicKeyPath, keyId: key.keyId };
+}
+
+/** Reads a private signing key PEM file. */
+export async function readSigningKey(path: string): Promise<{ privateKey: KeyObject; keyId: string }> {
+  let pem: Buffer;
+  try {
+    pem = await readFile(path);
+  } catch (error) {
+    throw new FleetcastError('FC_ERR_KEY_FILE_UNREADABLE', path, { path }, { cause: error });
+  }
+  const privateKey = parsePrivateKeyPem(pem);
+  return { privateKey, keyId: keyIdOf(createPublicKey(privateKey)) };
+}

@@ -1,0 +1,179 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BundleManifest } from '../../protocols/bundle/manifest.js';
+import { parsePrivateKeyPem } from '../../protocols/bundle/keys.js';
+import type { FeatureSpec } from '../../protocols/features/spec.js';
+import type { GbdtModel, LinearModel, TrainedModel } from '../../model-packager/models/trained-model.js';
+import { assembleBundle } from '../../model-packager/package/assemble-bundle.js';
+import { generateSigningKey } from '../../model-packager/package/signing-keys.js';
+
+/** An ed25519 signing key for tests, as KeyObject and PEM texts. */
+export interface TestSigningKey {
+  privateKey: KeyObject;
+  privateKeyPem: string;
+  publicKeyPem: string;
+  keyId: string;
+}
+
+/** A fresh signing key (call twice for "untrusted signer" and key-rotation tests). */
+export function makeSigningKey(): TestSigningKey {
+  const generated = generateSigningKey();
+  return { ...generated, privateKey: parsePrivateKeyPem(generated.privateKeyPem) };
+}
+
+/** Writes `<dir>/<prefix>.pub.pem` and `.key.pem` for CLI tests; returns the paths. */
+export async function writeKeyFiles(dir: string, key: TestSigningKey, prefix = 'signer'): Promise<{ publicKeyPath: string; privateKeyPath: string }> {
+  const publicKeyPath = join(dir, `${prefix}.pub.pem`);
+  const privateKeyPath = join(dir, `${prefix}.key.pem`);
+  await writeFile(publicKeyPath, key.publicKeyPem);
+  await writeFile(privateKeyPath, key.privateKeyPem, { mode: 0o600 });
+  return { publicKeyPath, privateKeyPath };
+}
+
+/**
+ * Feature order of the test bundles (the feature spec below: horizon 1, lag 7, day of week,
+ * store and item ordinal codes over ['s1','s2'] × ['i1','i2']).
+ */
+export const TEST_FEATURE_NAMES = ['lag_7', 'day_of_week', 'store', 'item'];
+
+/** A small valid feature spec matching TEST_FEATURE_NAMES. */
+export function testFeatureSpec(): FeatureSpec {
+  return {
+    version: 1,
+    horizon: 1,
+    calendar: { dayOfWeek: true, dayOfMonth: false, month: false, weekOfYear: false, holidays: { enabled: false, window: 7, defaultLocale: { country: 'US' }, storeLocales: {} } },
+    lags: [7],
+    rolling: [],
+    price: { enabled: false, relativeWindow: 28 },
+    promo: false,
+    weather: [],
+    encodings: { store: { kind: 'ordinal', vocabulary: ['s1', 's2'] }, item: { kind: 'ordinal', vocabulary: ['i1', 'i2'] } },
+  };
+}
+
+/** prediction = 2 + 0.5·lag_7 + 0.25·day_of_week + 1·store − 0.5·item (standardisation is identity). */
+export const TEST_LINEAR_MODEL: LinearModel = {
+  kind: 'linear',
+  objective: 'squared',
+  link: 'identity',
+  featureNames: TEST_FEATURE_NAMES,
+  inputMean: [0, 0, 0, 0],
+  inputStd: [1, 1, 1, 1],
+  coefficients: [0.5, 0.25, 1, -0.5],
+  intercept: 2,
+};
+
+/** Two Poisson trees (log link) with a missing-value route on lag_7. */
+export const TEST_GBDT_MODEL: GbdtModel = {
+  kind: 'gbdt',
+  objective: 'poisson',
+  link: 'exp',
+  baseScore: 1,
+  featureNames: TEST_FEATURE_NAMES,
+  trees: [
+    { feature: [0, 1, -1, -1, -1], threshold: [9.5, 4.5, 0, 0, 0], left: [1, 2, -1, -1, -1], right: [4, 3, -1, -1, -1], missingGoesLeft: [true, false, false, false, false], value: [0, -0.2, 0.1, 0.3, 0] },
+    { feature: [2, -1, -1], threshold: [0.5, 0, 0], left: [1, -1, -1], right: [2, -1, -1], missingGoesLeft: [false, false, false], value: [0, -0.05, 0.15] },
+  ],
+};
+
+/** Test oracle: the two fixture models evaluated directly in float64 (parity reference). */
+function evaluate(model: LinearModel | GbdtModel, rows: Float32Array): Float64Array {
+  const f = model.featureNames.length;
+  const out = new Float64Array(rows.length / f);
+  for (let r = 0; r < out.length; r += 1) {
+    const x = rows.subarray(r * f, (r + 1) * f);
+    if (model.kind === 'linear') {
+      out[r] = model.intercept + model.coefficients.reduce((sum, c, i) => sum + (c * (x[i] - model.inputMean[i])) / model.inputStd[i], 0);
+      continue;
+    }
+    let raw = model.baseScore;
+    for (const tree of model.trees) {
+      let node = 0;
+      while (tree.feature[node] !== -1) {
+        const value = x[tree.feature[node]];
+        node = (Number.isNaN(value) ? tree.missingGoesLeft[node] : value <= tree.threshold[node]) ? tree.left[node] : tree.right[node];
+      }
+      raw += tree.value[node];
+    }
+    out[r] = Math.exp(raw);
+  }
+  return out;
+}
+
+/**
+ * Deterministic feature rows: lag_7 0…19, weekday, store and item codes. With `withMissing`,
+ * every 13th lag_7 is NaN (trees route missing values; linear models have no missing path).
+ */
+export function testFeatureRows(n: number, offset = 0, withMissing = false): Float32Array {
+  const rows = new Float32Array(n * TEST_FEATURE_NAMES.length);
+  for (let i = 0; i < n; i += 1) {
+    const k = i + offset;
+    rows.set([withMissing && k % 13 === 12 ? Number.NaN : (k * 7) % 20, k % 7, k % 2, (k >> 1) % 2], i * 4);
+  }
+  return rows;
+}
+
+/** Options of `makeTestBundle`. */
+export interface TestBundleOptions {
+  /** Directory the bundle file is written to (`<name>-v<version>.fcb`). */
+  dir: string;
+  name: string;
+  version: number;
+  key: TestSigningKey;
+  kind?: 'linear' | 'gbdt';
+  minAgentVersion?: string;
+  featureSpec?: FeatureSpec;
+}
+
+/** A real bundle on disk and what tests need to check it. */
+export interface TestBundle {
+  path: string;
+  bytes: Buffer;
+  manifest: BundleManifest;
+  sha256: string;
+  publicKeyPem: string;
+  keyId: string;
+  featureNames: string[];
+  model: TrainedModel;
+}
+
+/**
+ * Builds a REAL signed bundle from a hand-specified tiny model through the packager's own
+ * path: ONNX export, onnxruntime parity, golden samples from onnxruntime, reference profile,
+ * ed25519 signature. Kept stable for the agent and controller tests.
+ */
+export async function makeTestBundle(options: TestBundleOptions): Promise<TestBundle> {
+  const model = options.kind === 'gbdt' ? TEST_GBDT_MODEL : TEST_LINEAR_MODEL;
+  const withMissing = model.kind === 'gbdt';
+  const sampleRows = testFeatureRows(64, 0, withMissing);
+  const holdoutRows = testFeatureRows(16, 64, withMissing);
+  const holdoutTargets = Array.from(evaluate(model, holdoutRows), (value, i) => Math.max(0, value + (i % 3) - 1));
+  const built = await assembleBundle({
+    name: options.name,
+    version: options.version,
+    packaged: { source: 'trained', model, inProcessPredict: (rows) => evaluate(model, rows) },
+    featureSpec: options.featureSpec ?? testFeatureSpec(),
+    featureNames: TEST_FEATURE_NAMES,
+    sampleRows,
+    holdout: { rows: holdoutRows, targets: holdoutTargets },
+    metrics: { model: { wape: 0.2, mae: 1.1 }, seasonalNaive: { wape: 0.3, mae: 1.6 } },
+    runId: `test-run-${options.name}-${options.version}`,
+    trainingDataSha256: null,
+    minAgentVersion: options.minAgentVersion,
+    quantize: null,
+    privateKey: options.key.privateKey,
+  });
+  const path = join(options.dir, `${options.name}-v${options.version}.fcb`);
+  await writeFile(path, built.bytes);
+  return {
+    path,
+    bytes: built.bytes,
+    manifest: built.manifest,
+    sha256: built.sha256,
+    publicKeyPem: createPublicKey(options.key.privateKey).export({ format: 'pem', type: 'spki' }).toString(),
+    keyId: options.key.keyId,
+    featureNames: TEST_FEATURE_NAMES,
+    model,
+  };
+}
