@@ -1,0 +1,102 @@
+import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { exitCodeFor } from '../../protocols/errors/catalog.js';
+import { FleetcastError, toFleetcastError } from '../../protocols/errors/fleetcast-error.js';
+import { PROTOCOL_VERSION } from '../../protocols/version.js';
+import { roleAllows } from '../auth/roles.js';
+import type { TokenStore } from '../auth/tokens.js';
+import type { AuditLog } from '../auth/audit-log.js';
+import type { Registry } from '../registry/registry.js';
+import type { Fleet } from '../fleet/fleet.js';
+import { httpStatusFor } from './http-status.js';
+import { registerRegistryRoutes } from './routes/registry-routes.js';
+import { registerDeviceRoutes } from './routes/device-routes.js';
+import { registerAuditRoutes } from './routes/audit-routes.js';
+import './fastify-augment.js';
+
+/** A route plugin contributed by another part of the controller (deployments, telemetry, distribution). */
+export type RoutePlugin = (app: FastifyInstance) => void | Promise<void>;
+
+/** What the REST API serves. */
+export interface ApiDependencies {
+  registry: Registry;
+  fleet: Fleet;
+  tokens: TokenStore;
+  audit: AuditLog;
+  /** Routes of the broker half (deployments, telemetry queries, bundle range downloads). */
+  plugins?: RoutePlugin[];
+  /** Largest request body in bytes (bundle uploads, predict batches). */
+  bodyLimitBytes?: number;
+}
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function bearerToken(header: string | undefined): string | null {
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return match ? match[1] : null;
+}
+
+/**
+ * Builds the REST API (fastify + @fastify/swagger; OpenAPI at `/docs/json`). Every `/v1/`
+ * route needs a bearer token whose role covers the route (401 without a valid token, 403 with a
+ * weaker role), and every mutating call — allowed or refused — lands in the audit log.
+ */
+export async function buildApiServer(deps: ApiDependencies): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: deps.bodyLimitBytes ?? 8 * 1024 * 1024 });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'fleetcast controller API', version: PROTOCOL_VERSION.agentVersion },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Token from `fleetcast controller token create`' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.addHook('onRequest', async (request) => {
+    const config = request.routeOptions.config;
+    if (!request.url.startsWith('/v1/') || config.public) return;
+    const token = bearerToken(request.headers.authorization);
+    const principal = token ? deps.tokens.authenticate(token) : null;
+    if (!principal) throw new FleetcastError('FC_ERR_UNAUTHENTICATED');
+    request.principal = principal;
+    const needed = config.role ?? (READ_METHODS.has(request.method) ? 'viewer' : 'operator');
+    if (!roleAllows(principal.role, needed)) throw new FleetcastError('FC_ERR_FORBIDDEN', `${principal.role} < ${needed}`, { role: principal.role, needed });
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const config = request.routeOptions.config;
+    const audited = config.audit ?? !READ_METHODS.has(request.method);
+    if (!audited || !request.url.startsWith('/v1/')) return;
+    deps.audit.record({
+      actor: request.principal?.name ?? 'anonymous',
+      role: request.principal?.role ?? null,
+      action: `${request.method} ${request.url.split('?')[0]}`,
+      detail: JSON.stringify({ params: request.params, query: request.query }),
+      status: reply.statusCode,
+      result: request.errorCode ?? 'ok',
+    });
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const coded = error.validation
+      ? new FleetcastError('FC_ERR_INVALID_REQUEST', error.message)
+      : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? new FleetcastError('FC_ERR_PAYLOAD_TOO_LARGE', error.message)
+        : toFleetcastError(error);
+    request.errorCode = coded.code;
+    void reply.status(httpStatusFor(coded.code, exitCodeFor(coded.code))).send({ ok: false, error: coded.toJSON() });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    request.errorCode = 'FC_ERR_ROUTE_NOT_FOUND';
+    void reply.status(404).send({ ok: false, error: new FleetcastError('FC_ERR_ROUTE_NOT_FOUND', `${request.method} ${request.url}`).toJSON() });
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  registerRegistryRoutes(app, deps.registry);
+  registerDeviceRoutes(app, deps.fleet);
+  registerAuditRoutes(app, deps.audit);
+  for (const plugin of deps.plugins ?? []) await plugin(app);
+  return app;
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/** A node-cron expression plus the batch job it runs (issue #6 "nightly runs configured in the controller config"). */
+export const batchScheduleSchema = z.object({
+  /** Name shown in logs and the batch-run table. */
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/),
+  /** node-cron expression (`0 2 * * *` = 02:00 every night), evaluated in `timezone`. */
+  cron: z.string().min(9),
+  /** IANA time zone of the cron expression; defaults to the controller host's zone. */
+  timezone: z.string().optional(),
+  /** `name@alias`, `name@Production` or `name@version`, resolved at each run so promotions take effect. */
+  model: z.string().regex(/^[^@\s]+@[^@\s]+$/),
+  /** Input CSV (canonical sales rows) read at each run. */
+  input: z.string().min(1),
+  /** Output CSV; `{date}` is replaced by the run's UTC date (YYYY-MM-DD). */
+  output: z.string().min(1),
+});
+export type BatchSchedule = z.infer<typeof batchScheduleSchema>;
+
+/**
+ * Controller configuration: a JSON file (`--config`), overridden by FLEETCAST_* environment
+ * variables, overridden by command-line flags. Every field has a default, so
+ * `fleetcast controller` with nothing configured runs a local, loopback-only controller.
+ */
+export const controllerConfigSchema = z.object({
+  /** Holds `controller.db` (SQLite, WAL) and `artifacts/` (bundles by sha256). Env: FLEETCAST_DATA_DIR. */
+  dataDir: z.string().min(1).default('.fleetcast/controller'),
+  api: z
+    .object({
+      /** Listen address; loopback by default so nothing is exposed until an operator decides to. Env: FLEETCAST_API_HOST. */
+      host: z.string().min(1).default('127.0.0.1'),
+      /** TCP port; 0 picks a free one (printed at start). Env: FLEETCAST_API_PORT. */
+      port: z.number().int().min(0).max(65535).default(8780),
+      /** Largest request body in bytes (predict batches). */
+      bodyLimitBytes: z.number().int().positive().default(8 * 1024 * 1024),
+    })
+    .default({}),
+  /**
+   * PEM files (or directories of `*.pem`) with the ed25519 public keys a pushed bundle must be
+   * signed with. Env: FLEETCAST_TRUSTED_KEYS (comma-separated). `<dataDir>/trusted-keys/` is always read too.
+   */
+  trustedKeys: z.array(z.string().min(1)).default([]),
+  registry: z
+    .object({
+      /** Four-eyes rule: promotion to Production needs a second operator's approval. Env: FLEETCAST_REQUIRE_PRODUCTION_APPROVAL. */
+      requireProductionApproval: z.boolean().default(false),
+    })
+    .default({}),
+  predict: z
+    .object({
+      /** Most rows one `POST /v1/models/{name}/predict` call may score. */
+      maxRowsPerRequest: z.number().int().positive().default(10_000),
+    })
+    .default({}),
+  /** Nightly (or any cron) batch-scoring runs. */
+  batch: z.array(batchScheduleSchema).default([]),
+  /**
+   * Broker section, validated by the broker adapter module (cloud-controller/broker/) — kept
+   * opaque here so the two halves of the controller evolve independently.
+   */
+  broker: z.record(z.string(), z.unknown()).optional(),
+});
+export type ControllerConfig = z.infer<typeof controllerConfigSchema>;

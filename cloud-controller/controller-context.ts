@@ -1,0 +1,32 @@
+import { loadControllerConfig, type ConfigSources } from './config/load.js';
+import type { ControllerConfig } from './config/schema.js';
+import { loadTrustedKeys } from './config/trusted-keys.js';
+import { openControllerDb, type ControllerDb } from './storage/db.js';
+import { Registry } from './registry/registry.js';
+import { Fleet } from './fleet/fleet.js';
+import { TokenStore } from './auth/tokens.js';
+import { AuditLog } from './auth/audit-log.js';
+
+/** The controller's core services over one data dir, shared by the daemon and the CLI. */
+export interface ControllerContext {
+  config: ControllerConfig;
+  db: ControllerDb;
+  registry: Registry;
+  fleet: Fleet;
+  tokens: TokenStore;
+  audit: AuditLog;
+  close(): void;
+}
+
+/** Loads config (file < env < flags), opens the data dir and builds registry, fleet, tokens and audit log on it. */
+export function openControllerContext(sources: ConfigSources, now?: () => Date): ControllerContext {
+  const config = loadControllerConfig(sources);
+  const db = openControllerDb(config.dataDir);
+  const registry = new Registry(db, {
+    dataDir: config.dataDir,
+    trustedKeys: loadTrustedKeys(config.dataDir, config.trustedKeys),
+    requireProductionApproval: config.registry.requireProductionApproval,
+    now,
+  });
+  return { config, db, registry, fleet: new Fleet(db, now), tokens: new TokenStore(db, now), audit: new AuditLog(db, now), close: () => db.close() };
+}
