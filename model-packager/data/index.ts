@@ -1,0 +1,10 @@
+/**
+ * Sales data for training (issue #3): `loadSalesData` reads, maps, aggregates and validates a
+ * CSV; `generateSalesData` writes a synthetic chain with known ground truth.
+ */
+export { loadSalesData, loadSalesDataOptionsSchema, type LoadSalesDataOptions, type LoadedSalesData } from './load-sales-data.js';
+export { validationReportSchema, type ValidationReport, type ExpectationResult } from './validation/report-schema.js';
+export { thresholdsSchema, type Thresholds } from './validation/thresholds.js';
+export { parseColumnMap, columnMapSchema, type ColumnMap } from './ingest/column-map.js';
+export { granularitySchema, type Granularity } from './ingest/daily-table.js';
+export { dateFormatSchema, type DateFormat } from './ingest/date-formats.js';
