@@ -1,13 +1,14 @@
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import type { MlpModel } from '../models/trained-model.js';
 import { appendLink } from './link-nodes.js';
-import { attr, buildModel, floatTensor, int8Tensor, INPUT_NAME, node, uint8Tensor, type GraphParts } from './onnx-builder.js';
+import { attr, buildModel, floatTensor, int8Tensor, node, uint8Tensor, type GraphParts } from './onnx-builder.js';
+import { appendStandardisation } from './standardise-nodes.js';
 import type { MlpQuantization } from './quantize-mlp.js';
 
 /** Throws FC_ERR_EXPORT_MODEL_INVALID unless layer shapes chain from the input to one output. */
 function checkShapes(model: MlpModel): void {
   let width = model.featureNames.length;
-  if (model.inputMean.length !== width || model.inputStd.length !== width) throw new FleetcastError('FC_ERR_EXPORT_MODEL_INVALID', 'mean/std must have one entry per feature');
+  if (model.inputMean.length !== width || model.inputStd.length !== width || (model.inputImpute !== undefined && model.inputImpute.length !== width)) throw new FleetcastError('FC_ERR_EXPORT_MODEL_INVALID', 'mean/std must have one entry per feature');
   model.layers.forEach((layer, index) => {
     if (layer.bias.length !== layer.weights.length || layer.weights.some((row) => row.length !== width)) {
       throw new FleetcastError('FC_ERR_EXPORT_MODEL_INVALID', `layer ${index}: weights must be [out][${width}] with one bias per output`, { layer: index });
@@ -27,7 +28,7 @@ function transposed(weights: number[][]): Float32Array {
 }
 
 /**
- * MLP → Sub/Div standardisation → per layer MatMul + Add (+ Relu) → Mul/Add target scaling →
+ * MLP → NaN imputation and Sub/Div standardisation → per layer MatMul + Add (+ Relu) → Mul/Add target scaling →
  * link. With `quantization`, each layer's weights are int8 initializers dequantized per
  * output channel, and each layer input passes QuantizeLinear/DequantizeLinear with calibrated
  * uint8 scales (QDQ format), which onnxruntime fuses into integer MatMul kernels.
@@ -36,10 +37,8 @@ export function mlpToOnnx(model: MlpModel, options: { quantization?: MlpQuantiza
   checkShapes(model);
   const f = model.featureNames.length;
   const q = options.quantization;
-  const parts: GraphParts = {
-    nodes: [node('Sub', [INPUT_NAME, 'input_mean'], ['centred']), node('Div', ['centred', 'input_std'], ['h0'])],
-    initializers: [floatTensor('input_mean', [f], model.inputMean), floatTensor('input_std', [f], model.inputStd)],
-  };
+  const parts: GraphParts = { nodes: [], initializers: [] };
+  appendStandardisation(parts, model, 'h0');
   model.layers.forEach((layer, l) => {
     const input = `h${l}`;
     const out = layer.weights.length;

@@ -1,5 +1,6 @@
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import type { MlpModel } from '../models/trained-model.js';
+import { imputeValues } from './standardise-nodes.js';
 
 /** uint8 affine quantization of one activation tensor: real = scale · (q − zeroPoint). */
 export interface ActivationQuantization {
@@ -68,14 +69,20 @@ function range(values: Float64Array, method: CalibrationMethod): [number, number
 /**
  * Calibrates activation ranges on `rows` (a sample of training feature rows, row-major
  * [n, F]) by running the float64 forward pass layer by layer and recording every layer's
- * input, then quantizes the weights. Missing inputs (NaN) are left out of the ranges.
+ * input (missing inputs imputed as in the graph), then quantizes the weights.
  */
 export function calibrateMlp(model: MlpModel, rows: Float32Array, method: CalibrationMethod = 'minmax'): MlpQuantization {
   const f = model.featureNames.length;
   const n = Math.floor(rows.length / f);
   if (n === 0) throw new FleetcastError('FC_ERR_QUANTIZE_CALIBRATION_EMPTY');
+  const impute = imputeValues(model);
   let current = new Float64Array(n * f);
-  for (let r = 0; r < n; r += 1) for (let c = 0; c < f; c += 1) current[r * f + c] = (rows[r * f + c] - model.inputMean[c]) / model.inputStd[c];
+  for (let r = 0; r < n; r += 1) {
+    for (let c = 0; c < f; c += 1) {
+      const value = rows[r * f + c];
+      current[r * f + c] = ((Number.isNaN(value) ? impute[c] : value) - model.inputMean[c]) / model.inputStd[c];
+    }
+  }
   let width = f;
   const activations: ActivationQuantization[] = [];
   for (const layer of model.layers) {

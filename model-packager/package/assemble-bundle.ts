@@ -24,7 +24,7 @@ export const MODEL_INT8_FILE = 'model.int8.onnx';
 /** A model trained here, or an ONNX file brought in from elsewhere (kind `external`). */
 export type PackagedModel =
   | { source: 'trained'; model: TrainedModel; inProcessPredict: (rows: Float32Array) => ArrayLike<number> }
-  | { source: 'external'; onnx: Uint8Array; task: BundleManifest['model']['task']; objective: string };
+  | { source: 'external'; onnx: Uint8Array; task: BundleManifest['model']['task']; objective: string; inputName: string; outputName: string };
 
 /** Everything a bundle is made from. Matrices are row-major float32 [n, featureNames.length]. */
 export interface AssembleInputs {
@@ -84,7 +84,8 @@ export async function assembleBundle(inputs: AssembleInputs): Promise<AssembledB
     throw new FleetcastError('FC_ERR_EXPORT_INPUT_SCHEMA_MISMATCH', 'model feature names differ from the feature order');
   }
   progress.update(1, { step: 'parity' });
-  const runner = await loadOnnx(fp32Bytes);
+  const io = packaged.source === 'external' ? { input: packaged.inputName, output: packaged.outputName, featureCount: f } : { featureCount: f };
+  const runner = await loadOnnx(fp32Bytes, io);
   let parity: ParityReport | null = null;
   let samplePredictions: Float32Array;
   let holdoutPredictions: Float32Array | null = null;
@@ -110,7 +111,7 @@ export async function assembleBundle(inputs: AssembleInputs): Promise<AssembledB
   }
   progress.update(3, { step: 'golden' });
   const goldenRows = pickRows(inputs.sampleRows, f, spreadIndices(inputs.sampleRows.length / f, GOLDEN_ROWS));
-  const goldenRunner = await loadOnnx(fp32Bytes);
+  const goldenRunner = await loadOnnx(fp32Bytes, io);
   const goldenExpected = await goldenRunner.run(goldenRows).finally(() => goldenRunner.release());
   let goldenInt8: Float32Array | null = null;
   if (int8) {
@@ -141,8 +142,8 @@ export async function assembleBundle(inputs: AssembleInputs): Promise<AssembledB
     runId: inputs.runId,
     trainingDataSha256: inputs.trainingDataSha256,
     minAgentVersion: inputs.minAgentVersion ?? PROTOCOL_VERSION.agentVersion,
-    input: { name: INPUT_NAME, dtype: 'float32', features: inputs.featureNames.map((name) => ({ name, dtype: 'float32' as const })) },
-    output: { name: OUTPUT_NAME, dtype: 'float32' },
+    input: { name: io.input ?? INPUT_NAME, dtype: 'float32', features: inputs.featureNames.map((name) => ({ name, dtype: 'float32' as const })) },
+    output: { name: io.output ?? OUTPUT_NAME, dtype: 'float32' },
     opsets: opsetsOf(fp32Bytes),
     featureSpec: inputs.featureSpec,
     metrics: inputs.metrics,

@@ -16,7 +16,7 @@ export interface OnnxModelRunner {
  * one intra-op thread, the way the agent runs it on store hardware (2 cores shared with the
  * broker), so packaging-time latency figures are the figures stores see.
  */
-export async function loadOnnx(bytes: Uint8Array, names: { input?: string; output?: string } = {}): Promise<OnnxModelRunner> {
+export async function loadOnnx(bytes: Uint8Array, names: { input?: string; output?: string; featureCount?: number } = {}): Promise<OnnxModelRunner> {
   const inputName = names.input ?? INPUT_NAME;
   const outputName = names.output ?? OUTPUT_NAME;
   let session: ort.InferenceSession;
@@ -25,11 +25,24 @@ export async function loadOnnx(bytes: Uint8Array, names: { input?: string; outpu
   } catch (error) {
     throw new FleetcastError('FC_ERR_EXPORT_ONNX_LOAD_FAILED', error instanceof Error ? error.message : String(error), undefined, { cause: error });
   }
+  if (!session.inputNames.includes(inputName) || !session.outputNames.includes(outputName)) {
+    await session.release();
+    throw new FleetcastError('FC_ERR_EXPORT_INPUT_SCHEMA_MISMATCH', `model has inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}], expected ${inputName} → ${outputName}`);
+  }
+  const declared = declaredWidth(session, inputName);
+  if (declared !== null && names.featureCount !== undefined && declared !== names.featureCount) {
+    await session.release();
+    throw new FleetcastError('FC_ERR_EXPORT_INPUT_SCHEMA_MISMATCH', `input ${inputName} takes ${declared} features, schema lists ${names.featureCount}`);
+  }
+  const featureCount = declared ?? names.featureCount;
+  if (featureCount === undefined) {
+    await session.release();
+    throw new FleetcastError('FC_ERR_EXPORT_INPUT_SCHEMA_MISMATCH', `input ${inputName} has no fixed feature dimension and none was given`);
+  }
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,
     async run(rows) {
-      const featureCount = inputWidth(session, inputName);
       const n = rows.length / featureCount;
       try {
         const result = await session.run({ [inputName]: new ort.Tensor('float32', rows, [n, featureCount]) });
@@ -45,11 +58,12 @@ export async function loadOnnx(bytes: Uint8Array, names: { input?: string; outpu
   };
 }
 
-/** Declared feature count of the input (last dimension of `[N, F]`). */
-function inputWidth(session: ort.InferenceSession, inputName: string): number {
+/** Declared feature count of a float32 `[N, F]` input, or null when F is symbolic. */
+function declaredWidth(session: ort.InferenceSession, inputName: string): number | null {
   const meta = session.inputMetadata.find((entry) => entry.name === inputName);
-  const shape = meta && meta.isTensor ? meta.shape : [];
-  const width = shape[shape.length - 1];
-  if (typeof width !== 'number') throw new FleetcastError('FC_ERR_EXPORT_INPUT_SCHEMA_MISMATCH', `input ${inputName} has no fixed feature dimension`);
-  return width;
+  if (!meta || !meta.isTensor || meta.type !== 'float32' || meta.shape.length !== 2) {
+    throw new FleetcastError('FC_ERR_EXPORT_INPUT_SCHEMA_MISMATCH', `input ${inputName} is not a float32 [N, F] tensor`);
+  }
+  const width = meta.shape[1];
+  return typeof width === 'number' ? width : null;
 }

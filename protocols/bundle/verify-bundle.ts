@@ -10,8 +10,8 @@ import type { TrustedKeys } from './keys.js';
 export interface VerifyOptions {
   /** Public keys accepted as signers, by key id (several at once for rotation). */
   trustedKeys: TrustedKeys;
-  /** Lowest acceptable version of this model name; a lower one is a downgrade. */
-  minVersion?: { name: string; version: number };
+  /** Lowest acceptable version of model `name` (any name when omitted); a lower one is a downgrade. */
+  minVersion?: { name?: string; version: number };
   /** Version of the agent that will run the bundle, checked against `minAgentVersion`. */
   agentVersion?: string;
   /** An operator-requested rollback may install a lower version on purpose. */
@@ -82,7 +82,7 @@ export async function verifyBundle(source: string | Buffer, options: VerifyOptio
     throw new FleetcastError('FC_ERR_BUNDLE_AGENT_TOO_OLD', `needs ${manifest.minAgentVersion}, agent is ${options.agentVersion}`, { minAgentVersion: manifest.minAgentVersion, agentVersion: options.agentVersion });
   }
   const floor = options.minVersion;
-  if (floor && !options.allowDowngrade && floor.name === manifest.model.name && manifest.model.version < floor.version) {
+  if (floor && !options.allowDowngrade && (floor.name === undefined || floor.name === manifest.model.name) && manifest.model.version < floor.version) {
     throw new FleetcastError('FC_ERR_BUNDLE_DOWNGRADE', `${manifest.model.name} v${manifest.model.version} < v${floor.version}`, { name: manifest.model.name, version: manifest.model.version, minVersion: floor.version });
   }
   return { manifest, files, sizeBytes };
