@@ -9,9 +9,11 @@ import type { TokenStore } from '../auth/tokens.js';
 import type { AuditLog } from '../auth/audit-log.js';
 import type { Registry } from '../registry/registry.js';
 import type { Fleet } from '../fleet/fleet.js';
+import type { Predictor } from '../predict/predictor.js';
 import { httpStatusFor } from './http-status.js';
 import { registerRegistryRoutes } from './routes/registry-routes.js';
 import { registerDeviceRoutes } from './routes/device-routes.js';
+import { registerPredictRoutes } from './routes/predict-routes.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import './fastify-augment.js';
 
@@ -24,6 +26,9 @@ export interface ApiDependencies {
   fleet: Fleet;
   tokens: TokenStore;
   audit: AuditLog;
+  predictor: Predictor;
+  /** Most rows one predict call may score. */
+  maxPredictRows?: number;
   /** Routes of the broker half (deployments, telemetry queries, bundle range downloads). */
   plugins?: RoutePlugin[];
   /** Largest request body in bytes (bundle uploads, predict batches). */
@@ -96,6 +101,7 @@ export async function buildApiServer(deps: ApiDependencies): Promise<FastifyInst
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   registerRegistryRoutes(app, deps.registry);
   registerDeviceRoutes(app, deps.fleet);
+  registerPredictRoutes(app, deps.predictor, deps.maxPredictRows ?? 10_000);
   registerAuditRoutes(app, deps.audit);
   for (const plugin of deps.plugins ?? []) await plugin(app);
   return app;

@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import { runCommand } from '../../protocols/runtime/command.js';
+import type { Device } from '../fleet/schema.js';
+import { withContext, withDataDirOptions, type DataDirOptions } from './cli-context.js';
+
+function deviceLine(d: Device): string {
+  const state = d.revokedAt ? 'revoked' : d.online ? 'online' : 'offline';
+  const model = d.reported.activeModel ? `${d.reported.activeModel.name}@${d.reported.activeModel.version}` : '-';
+  return `${d.id.padEnd(20)} ${state.padEnd(8)} store=${d.store} region=${d.region} tags=${d.tags.join(',') || '-'} model=${model} seen=${d.lastSeenAt ?? 'never'}`;
+}
+
+interface AddOptions extends DataDirOptions {
+  id: string;
+  store: string;
+  region: string;
+  timezone: string;
+  tags?: string;
+  profile: string;
+}
+
+/** `fleetcast devices add|revoke|list|show` (issue #6 "Fleet"). */
+export function registerDeviceCommands(program: Command): void {
+  const devices = program.command('devices').description('Enrol, list and revoke store devices');
+
+  withDataDirOptions(devices.command('add').description('Enrol a device and print its secret (shown only this once; stored hashed)'))
+    .requiredOption('--id <deviceId>')
+    .requiredOption('--store <store>')
+    .requiredOption('--region <region>')
+    .requiredOption('--timezone <iana>', 'e.g. Europe/Berlin')
+    .option('--tags <a,b>', 'comma-separated tags for target selectors')
+    .requiredOption('--profile <profile>', 'hardware profile')
+    .action((options: AddOptions) =>
+      runCommand(options, () => withContext(options, 'devices add', (c) => c.fleet.enrolDevice({
+        id: options.id, store: options.store, region: options.region, timezone: options.timezone, profile: options.profile,
+        tags: options.tags ? options.tags.split(',').map((tag) => tag.trim()).filter(Boolean) : [],
+      })), (r) => `enrolled ${r.device.id}\nsecret: ${r.secret}\n(this secret is shown once; store it in the device's agent config)`));
+
+  withDataDirOptions(devices.command('revoke').argument('<deviceId>').description('Revoke a device; the broker refuses it from now on'))
+    .action((id: string, options: DataDirOptions) => runCommand(options, () => withContext(options, 'devices revoke', (c) => c.fleet.revokeDevice(id)), (d) => `revoked ${d.id} at ${d.revokedAt}`));
+
+  withDataDirOptions(devices.command('list').option('--selector <selector>', 'e.g. tag:pilot,region:eu-west').description('List devices with online state and active model'))
+    .action((options: DataDirOptions & { selector?: string }) =>
+      runCommand(options, () => withContext(options, null, (c) => ({ devices: c.fleet.listDevices(options.selector) })), (r) => r.devices.map(deviceLine).join('\n') || 'no devices'));
+
+  withDataDirOptions(devices.command('show').argument('<deviceId>').description('One device with its reported inventory'))
+    .action((id: string, options: DataDirOptions) => runCommand(options, () => withContext(options, null, (c) => c.fleet.getDevice(id)), (d) => `${deviceLine(d)}\n${JSON.stringify(d.reported, null, 2)}`));
+}

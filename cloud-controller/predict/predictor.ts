@@ -1,0 +1,88 @@
+import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
+import { verifyBundle } from '../../protocols/bundle/verify-bundle.js';
+import type { TrustedKeys } from '../../protocols/bundle/keys.js';
+import type { BundleManifest } from '../../protocols/bundle/manifest.js';
+import { REFERENCE_FILE, referenceProfileSchema, type ReferenceProfile } from '../../protocols/drift/reference-profile.js';
+import { buildFeatureMatrix } from '../../protocols/features/build-features.js';
+import { featureNames } from '../../protocols/features/feature-names.js';
+import { SalesHistory, type HistoryActual } from '../../protocols/features/sales-history.js';
+import type { ModelRef } from '../../protocols/envelope.js';
+import type { Registry } from '../registry/registry.js';
+import { OnnxWorkerClient } from './onnx-client.js';
+import { clampPredictions, predictionCeiling } from './clamp.js';
+import type { PredictResponse, PredictRow } from './schema.js';
+
+interface LoadedModel {
+  key: string;
+  ref: ModelRef;
+  manifest: BundleManifest;
+  ceiling: number | null;
+}
+
+/** The ONNX file an agent would serve: the int8 model when quantization shipped it (same rule as edge-agent/model-store). */
+function servingModelFile(manifest: BundleManifest): string {
+  const int8 = manifest.files.find((file) => file.role === 'model-int8');
+  if (int8 && manifest.quantization?.shipped) return int8.path;
+  const fp32 = manifest.files.find((file) => file.role === 'model');
+  if (!fp32) throw new FleetcastError('FC_ERR_PREDICT_FAILED', 'bundle lists no model file');
+  return fp32.path;
+}
+
+function parseReference(bytes: Buffer | undefined): ReferenceProfile | null {
+  if (!bytes) return null;
+  const parsed = referenceProfileSchema.safeParse(JSON.parse(bytes.toString('utf8')));
+  return parsed.success ? parsed.data : null;
+}
+
+/**
+ * Cloud-side scoring (issue #6 "predict"): resolves `name@ref` in the registry, re-verifies
+ * the stored bundle, builds features with the shared executor (protocols/features — the same
+ * code the agent and training run) and scores with onnxruntime-node on a worker thread, the
+ * same model file the agent would serve. Outputs are clamped to [0, ceiling] (clamp.ts).
+ */
+export class Predictor {
+  private readonly loaded = new Map<string, Promise<LoadedModel>>();
+
+  constructor(private readonly registry: Registry, private readonly trustedKeys: TrustedKeys, private readonly onnx = new OnnxWorkerClient()) {}
+
+  /** Forecasts `rows` (in order) with the version `ref` names, features built from `history`. */
+  async predict(name: string, ref: string | number, rows: readonly PredictRow[], history: readonly HistoryActual[]): Promise<PredictResponse> {
+    const model = await this.load(name, ref);
+    const matrix = buildFeatureMatrix(model.manifest.featureSpec, SalesHistory.fromRows(history), rows);
+    const raw = await this.onnx.run(model.key, matrix.matrix, matrix.nRows);
+    const { values, clamped } = clampPredictions(raw, model.ceiling);
+    return {
+      model: model.ref,
+      predictions: rows.map((row, i) => ({ store: row.store, item: row.item, date: row.date, value: values[i] })),
+      clamped,
+      ceiling: model.ceiling,
+    };
+  }
+
+  /** Ends the onnxruntime worker. */
+  async close(): Promise<void> {
+    await this.onnx.close();
+  }
+
+  private load(name: string, ref: string | number): Promise<LoadedModel> {
+    const version = this.registry.getModelVersion(name, ref);
+    const cached = this.loaded.get(version.sha256);
+    if (cached) return cached;
+    const loading = this.loadVersion(version.bundlePath, version.sha256, { name: version.name, version: version.version });
+    this.loaded.set(version.sha256, loading);
+    loading.catch(() => this.loaded.delete(version.sha256));
+    return loading;
+  }
+
+  private async loadVersion(bundlePath: string, sha256: string, ref: ModelRef): Promise<LoadedModel> {
+    const verified = await verifyBundle(bundlePath, { trustedKeys: this.trustedKeys });
+    const manifest = verified.manifest;
+    const expected = featureNames(manifest.featureSpec);
+    const declared = manifest.input.features.map((feature) => feature.name);
+    if (expected.join('\u0000') !== declared.join('\u0000')) throw new FleetcastError('FC_ERR_PREDICT_FAILED', 'manifest input features differ from its feature spec', { expected, declared });
+    const modelBytes = verified.files.get(servingModelFile(manifest));
+    if (!modelBytes) throw new FleetcastError('FC_ERR_PREDICT_FAILED', 'serving model file missing');
+    await this.onnx.load(sha256, modelBytes, { inputName: manifest.input.name, outputName: manifest.output.name, width: declared.length });
+    return { key: sha256, ref, manifest, ceiling: predictionCeiling(manifest, parseReference(verified.files.get(REFERENCE_FILE))) };
+  }
+}

@@ -1,0 +1,70 @@
+import type { FastifyInstance } from 'fastify';
+import { trustedKeysFromPems } from '../../../protocols/bundle/keys.js';
+import { buildApiServer } from '../../../cloud-controller/api/server.js';
+import { Fleet } from '../../../cloud-controller/fleet/fleet.js';
+import { TokenStore } from '../../../cloud-controller/auth/tokens.js';
+import { AuditLog } from '../../../cloud-controller/auth/audit-log.js';
+import { Predictor } from '../../../cloud-controller/predict/predictor.js';
+import type { Registry } from '../../../cloud-controller/registry/registry.js';
+import type { TestSigningKey } from '../../helpers/bundle-fixtures.js';
+import { openTestRegistry, tempDir } from '../helpers.js';
+
+/** A live API on 127.0.0.1 with one token per role (two operators for the four-eyes rule). */
+export interface TestApi {
+  app: FastifyInstance;
+  base: string;
+  registry: Registry;
+  tokens: { viewer: string; operator: string; operator2: string; admin: string };
+  audit: AuditLog;
+  close(): Promise<void>;
+}
+
+/** Starts the real fastify server on a free loopback port over a fresh data dir. */
+export async function startTestApi(key: TestSigningKey, options: { requireProductionApproval?: boolean } = {}): Promise<TestApi> {
+  const dataDir = tempDir();
+  const { db, registry } = openTestRegistry(dataDir, key, options);
+  const tokenStore = new TokenStore(db);
+  const audit = new AuditLog(db);
+  const predictor = new Predictor(registry, trustedKeysFromPems([key.publicKeyPem]));
+  const app = await buildApiServer({ registry, fleet: new Fleet(db), tokens: tokenStore, audit, predictor });
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    app,
+    base,
+    registry,
+    audit,
+    tokens: {
+      viewer: tokenStore.create('vera', 'viewer').token,
+      operator: tokenStore.create('otto', 'operator').token,
+      operator2: tokenStore.create('olga', 'operator').token,
+      admin: tokenStore.create('ada', 'admin').token,
+    },
+    close: async () => {
+      await app.close();
+      await predictor.close();
+      db.close();
+    },
+  };
+}
+
+/** One HTTP call; Buffers go as application/octet-stream, other bodies as JSON. */
+export async function call(api: TestApi, method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  let payload: string | Buffer | undefined;
+  if (Buffer.isBuffer(body)) {
+    headers['content-type'] = 'application/octet-stream';
+    payload = body;
+  } else if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  const response = await fetch(`${api.base}${path}`, { method, headers, body: payload });
+  const text = await response.text();
+  return { status: response.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+/** The FC_ERR_* code of an error response. */
+export function errorCode(json: Record<string, unknown>): string | undefined {
+  return (json.error as { code?: string } | undefined)?.code;
+}
