@@ -55,6 +55,11 @@ export const mlpModelSchema = z.object({
   /** Standardisation (x − mean) / std applied inside the exported graph. */
   inputMean: z.array(z.number()),
   inputStd: z.array(z.number()),
+  /**
+   * Value substituted for a missing (NaN) input before standardisation (issue #3: the learners
+   * impute training means). Absent in older models: then `inputMean` is used, i.e. the same.
+   */
+  inputImpute: z.array(z.number()).optional(),
   /** Raw output is `outputScale · y + outputOffset` before the link (target scaling). */
   outputScale: z.number(),
   outputOffset: z.number(),
@@ -69,6 +74,8 @@ export const linearModelSchema = z.object({
   featureNames: z.array(z.string()).min(1),
   inputMean: z.array(z.number()),
   inputStd: z.array(z.number()),
+  /** Value substituted for a missing (NaN) input before standardisation; defaults to `inputMean`. */
+  inputImpute: z.array(z.number()).optional(),
   /** Coefficients on the standardised inputs. */
   coefficients: z.array(z.number()),
   intercept: z.number(),

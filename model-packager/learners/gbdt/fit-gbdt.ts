@@ -1,0 +1,160 @@
+import { availableParallelism } from 'node:os';
+import { FleetcastError } from '../../../protocols/errors/fleetcast-error.js';
+import type { GbdtModel } from '../../models/trained-model.js';
+import { createRandom, shuffleInPlace } from '../random.js';
+import { checkFeatureNames, checkLabelledMatrix, parseParams, type LabelledMatrix } from '../training-input.js';
+import { binMatrix, binnedBytes, computeFeatureEdges } from './binning.js';
+import { addBinnedTree, toTree, type GrownTree } from './grown-tree.js';
+import { HistogramPool } from './histogram-pool.js';
+import { objectiveFunctions } from './objectives.js';
+import { gbdtParamsSchema, type GbdtParamsInput } from './params.js';
+import { growTree, type GrowContext } from './tree-grower.js';
+
+/** Training input of `fitGbdt`. */
+export interface FitGbdtOptions extends LabelledMatrix {
+  nFeatures: number;
+  featureNames: string[];
+  params?: GbdtParamsInput;
+  /** Held-out rows for the per-round validation loss and early stopping. */
+  validation?: LabelledMatrix;
+  /** Called after every round with the objective's metric (see `ObjectiveFunctions.lossName`). */
+  onIteration?: (iteration: number, trainLoss: number, validLoss: number | undefined) => void;
+  /** Histogram worker threads; 0 builds histograms in the calling thread. Default: min(2, cores). */
+  workers?: number;
+}
+
+/** One round of the loss history. */
+export interface GbdtHistoryEntry {
+  iteration: number;
+  train: number;
+  valid?: number;
+}
+
+export interface FitGbdtResult {
+  model: GbdtModel;
+  history: GbdtHistoryEntry[];
+  /** Round with the lowest validation loss (the last round without validation). With early stopping the model ends there. */
+  bestIteration: number;
+}
+
+/**
+ * Histogram gradient boosting (issue #3): quantile-binned features, level-wise trees whose
+ * histograms are built by worker threads over shared memory, Newton leaf values with L2,
+ * row/column subsampling per tree and early stopping on a validation set.
+ */
+export async function fitGbdt(options: FitGbdtOptions): Promise<FitGbdtResult> {
+  const { nRows, nFeatures, y } = options;
+  checkFeatureNames(options.featureNames, nFeatures);
+  const params = parseParams(gbdtParamsSchema, options.params);
+  checkLabelledMatrix(options, nFeatures, params.objective, 'training');
+  if (options.validation) checkLabelledMatrix(options.validation, nFeatures, params.objective, 'validation');
+  if (params.earlyStoppingRounds !== undefined && !options.validation) {
+    throw new FleetcastError('FC_ERR_TRAIN_INVALID_PARAMS', 'earlyStoppingRounds needs a validation set');
+  }
+  const workers = options.workers ?? Math.min(2, availableParallelism());
+  if (!Number.isInteger(workers) || workers < 0) throw new FleetcastError('FC_ERR_TRAIN_INVALID_PARAMS', `workers must be a non-negative integer, got ${workers}`);
+
+  const edges = computeFeatureEdges(options.X, nRows, nFeatures, params.maxBins);
+  const binsBuffer = new SharedArrayBuffer(binnedBytes(nRows, nFeatures));
+  const bins = new Uint8Array(binsBuffer);
+  binMatrix(options.X, nRows, nFeatures, edges, bins);
+  const validation = options.validation;
+  const validBins = validation ? new Uint8Array(binnedBytes(validation.nRows, nFeatures)) : undefined;
+  if (validation && validBins) binMatrix(validation.X, validation.nRows, nFeatures, edges, validBins);
+
+  const gradBuffer = new SharedArrayBuffer(nRows * 4);
+  const hessBuffer = new SharedArrayBuffer(nRows * 4);
+  const rowsBuffer = new SharedArrayBuffer(nRows * 4);
+  const grad = new Float32Array(gradBuffer);
+  const hess = new Float32Array(hessBuffer);
+  const rows = new Uint32Array(rowsBuffer);
+  const objective = objectiveFunctions(params.objective, params);
+  const baseScore = objective.baseScore(y);
+  const raw = new Float64Array(nRows).fill(baseScore);
+  const validRaw = validation ? new Float64Array(validation.nRows).fill(baseScore) : undefined;
+
+  const pool = new HistogramPool(
+    { bins: binsBuffer, grad: gradBuffer, hess: hessBuffer, rows: rowsBuffer, nRows, nFeatures, binCounts: edges.map((e) => e.length), lambda: params.lambda, minChildWeight: params.minChildWeight },
+    workers,
+  );
+  const context: GrowContext = { pool, bins, nRows, rows, scratch: new Uint32Array(nRows), params };
+  const random = createRandom(params.seed);
+  const featureOrder = Uint32Array.from({ length: nFeatures }, (_, f) => f);
+  const activeFeatures = new Uint8Array(nFeatures);
+  const unsampled = new Uint32Array(params.subsample < 1 ? nRows : 0);
+  const trees: GrownTree[] = [];
+  const history: GbdtHistoryEntry[] = [];
+  let bestIteration = 0;
+  let bestValid = Infinity;
+  try {
+    for (let iteration = 0; iteration < params.rounds; iteration += 1) {
+      objective.gradients(y, raw, grad, hess);
+      let sampleCount = nRows;
+      let unsampledCount = 0;
+      if (params.subsample < 1) {
+        sampleCount = 0;
+        for (let r = 0; r < nRows; r += 1) {
+          if (random() < params.subsample) rows[sampleCount++] = r;
+          else unsampled[unsampledCount++] = r;
+        }
+      } else {
+        for (let r = 0; r < nRows; r += 1) rows[r] = r;
+      }
+      chooseFeatures(activeFeatures, featureOrder, params.colsampleByTree, random);
+      let G = 0;
+      let H = 0;
+      for (let i = 0; i < sampleCount; i += 1) {
+        G += grad[rows[i]];
+        H += hess[rows[i]];
+      }
+      const tree = await growTree(context, sampleCount, params.subsample >= 1, activeFeatures, G, H);
+      trees.push(tree);
+      for (let node = 0; node < tree.feature.length; node += 1) {
+        if (tree.feature[node] >= 0) continue;
+        const value = tree.value[node];
+        for (let i = tree.leafStart[node]; i < tree.leafEnd[node]; i += 1) raw[rows[i]] += value;
+      }
+      if (unsampledCount > 0) addBinnedTree(tree, bins, nRows, raw, unsampled.subarray(0, unsampledCount));
+      const trainLoss = objective.loss(y, raw);
+      let validLoss: number | undefined;
+      if (validation && validBins && validRaw) {
+        addBinnedTree(tree, validBins, validation.nRows, validRaw);
+        validLoss = objective.loss(validation.y, validRaw);
+        if (validLoss < bestValid) {
+          bestValid = validLoss;
+          bestIteration = iteration;
+        }
+      } else {
+        bestIteration = iteration;
+      }
+      history.push(validLoss === undefined ? { iteration, train: trainLoss } : { iteration, train: trainLoss, valid: validLoss });
+      options.onIteration?.(iteration, trainLoss, validLoss);
+      if (params.earlyStoppingRounds !== undefined && iteration - bestIteration >= params.earlyStoppingRounds) break;
+    }
+  } finally {
+    await pool.close();
+  }
+  const kept = params.earlyStoppingRounds !== undefined ? trees.slice(0, bestIteration + 1) : trees;
+  const model: GbdtModel = {
+    kind: 'gbdt',
+    objective: params.objective,
+    ...(params.objective === 'tweedie' ? { tweediePower: params.tweediePower } : {}),
+    link: objective.link,
+    baseScore,
+    featureNames: [...options.featureNames],
+    trees: kept.map((tree) => toTree(tree, edges)),
+  };
+  return { model, history, bestIteration };
+}
+
+/** Marks round(fraction · nFeatures) (at least one) randomly chosen features active for this tree. */
+function chooseFeatures(active: Uint8Array, order: Uint32Array, fraction: number, random: () => number): void {
+  if (fraction >= 1) {
+    active.fill(1);
+    return;
+  }
+  active.fill(0);
+  shuffleInPlace(order, random);
+  const count = Math.max(1, Math.round(fraction * order.length));
+  for (let k = 0; k < count; k += 1) active[order[k]] = 1;
+}
