@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { modelRefSchema } from '../../protocols/envelope.js';
+import { bundleSourceSchema } from '../../protocols/messages/cmd/deploy.js';
+
+/**
+ * The deployment in flight, persisted with the state (one row) so that a restarted agent can
+ * continue it: what to install, where it comes from, what to go back to, how far the
+ * download got and how often this state was resumed.
+ */
+export const deploymentRecordSchema = z.object({
+  deploymentId: z.string().min(1).max(128),
+  /** `deploy` (download over the uplink), `install` (local file), `rollback` (retained version). */
+  kind: z.enum(['deploy', 'install', 'rollback']),
+  /** The version being installed, or the rollback target once chosen. */
+  model: modelRefSchema,
+  /** Where the bundle comes from (deploy: the command's source; install: the local file's hash and size). */
+  bundle: bundleSourceSchema.nullable(),
+  /** Local bundle file of an install (the USB stick path). */
+  localPath: z.string().min(1).nullable(),
+  /** Active version when the deployment started: what a failure goes back to. */
+  previous: modelRefSchema.nullable(),
+  /** Bytes of the partial download known to be fsync'd (resume offset). */
+  downloadedBytes: z.number().int().nonnegative(),
+  /** Times the current state was entered by a resume after a crash. */
+  resumes: z.number().int().nonnegative(),
+  /** Why a rollback is running: an operator's command or a failed step. */
+  rollbackCause: z.enum(['operator', 'failure']).nullable(),
+  /** Error that started the rollback (reported when it ends in `failed`). */
+  errorCode: z.string().regex(/^FC_ERR_[A-Z0-9_]+$/).nullable(),
+  detail: z.string().max(1000).nullable(),
+});
+export type DeploymentRecord = z.infer<typeof deploymentRecordSchema>;

@@ -1,0 +1,82 @@
+import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
+import type { Logger } from '../../protocols/runtime/logger.js';
+import type { PartialFile } from './partial-file.js';
+
+/** Tuning of HTTP range downloads. */
+export interface HttpTransferOptions {
+  /** Bytes written between fsync + offset records (the most a crash can cost). */
+  syncEveryBytes: number;
+  /** Abort a request that delivers nothing for this long, then resume. */
+  idleTimeoutMs: number;
+  /** Requests (each resuming where the last stopped) before the download fails. */
+  maxAttempts: number;
+}
+
+/** One HTTP download of a bundle into a partial file. */
+export interface HttpDownloadJob {
+  url: string;
+  size: number;
+  file: PartialFile;
+  offset: number;
+  onChunk(offset: number): void;
+  logger: Logger;
+}
+
+/**
+ * Fetches the rest of the body from `offset` with `Range: bytes=offset-` (RFC 9110 §14.2) and
+ * writes it through the partial file, fsyncing and recording the offset every
+ * `syncEveryBytes`. A server that ignores `Range` (200) makes the download start over from 0;
+ * anything else non-2xx or a stalled body counts as a failed attempt and the next one resumes.
+ */
+export async function downloadOverHttp(job: HttpDownloadJob, options: HttpTransferOptions): Promise<void> {
+  let offset = job.offset;
+  let lastProblem = '';
+  for (let attempt = 1; attempt <= options.maxAttempts && offset < job.size; attempt += 1) {
+    const controller = new AbortController();
+    let idle = setTimeout(() => controller.abort(), options.idleTimeoutMs);
+    const touch = (): void => {
+      clearTimeout(idle);
+      idle = setTimeout(() => controller.abort(), options.idleTimeoutMs);
+    };
+    try {
+      const response = await fetch(job.url, { headers: offset > 0 ? { Range: `bytes=${offset}-` } : {}, signal: controller.signal });
+      if (response.status === 200 && offset > 0) {
+        offset = 0;
+        await job.file.truncate(0);
+        job.onChunk(0);
+      } else if (response.status !== 200 && response.status !== 206) {
+        throw new Error(`HTTP ${response.status}`);
+      } else if (response.status === 206 && !(response.headers.get('content-range') ?? '').startsWith(`bytes ${offset}-`)) {
+        throw new Error(`content-range ${response.headers.get('content-range')} does not start at ${offset}`);
+      }
+      if (!response.body) throw new Error('no body');
+      let pending: Buffer[] = [];
+      let pendingBytes = 0;
+      const commit = async (): Promise<void> => {
+        if (pendingBytes === 0) return;
+        const bytes = Buffer.concat(pending);
+        if (offset + bytes.length > job.size) throw new FleetcastError('FC_ERR_UPDATE_BUNDLE_HASH_MISMATCH', `server sent more than ${job.size} bytes`);
+        await job.file.writeAt(offset, bytes);
+        await job.file.sync();
+        offset += bytes.length;
+        job.onChunk(offset);
+        pending = [];
+        pendingBytes = 0;
+      };
+      for await (const chunk of response.body) {
+        touch();
+        pending.push(Buffer.from(chunk));
+        pendingBytes += chunk.length;
+        if (pendingBytes >= options.syncEveryBytes) await commit();
+      }
+      await commit();
+    } catch (error) {
+      if (error instanceof FleetcastError) throw error;
+      lastProblem = error instanceof Error ? error.message : String(error);
+      job.logger.warn({ url: job.url, offset, attempt, problem: lastProblem }, 'HTTP download interrupted; resuming');
+    } finally {
+      clearTimeout(idle);
+    }
+  }
+  if (offset < job.size) throw new FleetcastError('FC_ERR_UPDATE_DOWNLOAD_FAILED', `${job.url}: ${lastProblem || 'body ended early'}`, { offset, size: job.size });
+}
