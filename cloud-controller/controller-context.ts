@@ -1,6 +1,7 @@
 import { loadControllerConfig, type ConfigSources } from './config/load.js';
 import type { ControllerConfig } from './config/schema.js';
 import { loadTrustedKeys } from './config/trusted-keys.js';
+import type { TrustedKeys } from '../protocols/bundle/keys.js';
 import { openControllerDb, type ControllerDb } from './storage/db.js';
 import { Registry } from './registry/registry.js';
 import { Fleet } from './fleet/fleet.js';
@@ -10,6 +11,8 @@ import { AuditLog } from './auth/audit-log.js';
 /** The controller's core services over one data dir, shared by the daemon and the CLI. */
 export interface ControllerContext {
   config: ControllerConfig;
+  /** Keys pushed bundles must be signed with (config paths + `<dataDir>/trusted-keys/`). */
+  trustedKeys: TrustedKeys;
   db: ControllerDb;
   registry: Registry;
   fleet: Fleet;
@@ -22,11 +25,12 @@ export interface ControllerContext {
 export function openControllerContext(sources: ConfigSources, now?: () => Date): ControllerContext {
   const config = loadControllerConfig(sources);
   const db = openControllerDb(config.dataDir);
+  const trustedKeys = loadTrustedKeys(config.dataDir, config.trustedKeys);
   const registry = new Registry(db, {
     dataDir: config.dataDir,
-    trustedKeys: loadTrustedKeys(config.dataDir, config.trustedKeys),
+    trustedKeys,
     requireProductionApproval: config.registry.requireProductionApproval,
     now,
   });
-  return { config, db, registry, fleet: new Fleet(db, now), tokens: new TokenStore(db, now), audit: new AuditLog(db, now), close: () => db.close() };
+  return { config, trustedKeys, db, registry, fleet: new Fleet(db, now), tokens: new TokenStore(db, now), audit: new AuditLog(db, now), close: () => db.close() };
 }

@@ -45,10 +45,14 @@ export class Predictor {
 
   constructor(private readonly registry: Registry, private readonly trustedKeys: TrustedKeys, private readonly onnx = new OnnxWorkerClient()) {}
 
-  /** Forecasts `rows` (in order) with the version `ref` names, features built from `history`. */
-  async predict(name: string, ref: string | number, rows: readonly PredictRow[], history: readonly HistoryActual[]): Promise<PredictResponse> {
+  /**
+   * Forecasts `rows` (in order) with the version `ref` names, features built from `history`
+   * (an index built once when a batch scores many chunks against the same actuals).
+   */
+  async predict(name: string, ref: string | number, rows: readonly PredictRow[], history: readonly HistoryActual[] | SalesHistory): Promise<PredictResponse> {
     const model = await this.load(name, ref);
-    const matrix = buildFeatureMatrix(model.manifest.featureSpec, SalesHistory.fromRows(history), rows);
+    const index = history instanceof SalesHistory ? history : SalesHistory.fromRows(history);
+    const matrix = buildFeatureMatrix(model.manifest.featureSpec, index, rows);
     const raw = await this.onnx.run(model.key, matrix.matrix, matrix.nRows);
     const { values, clamped } = clampPredictions(raw, model.ceiling);
     return {

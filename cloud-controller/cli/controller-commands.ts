@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { runCommand } from '../../protocols/runtime/command.js';
+import { createProgress } from '../../protocols/runtime/progress.js';
+import { startController } from '../controller.js';
+import { backupController } from '../backup/backup.js';
+import { restoreController } from '../backup/restore.js';
+import { withContext, withDataDirOptions, type DataDirOptions } from './cli-context.js';
+
+/** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
+function stopSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
+  });
+}
+
+/** `fleetcast controller [token|backup|restore]` (issue #6). */
+export function registerControllerDaemonCommands(program: Command): void {
+  const controller = withDataDirOptions(program.command('controller').description('Run the controller: registry, fleet, REST API, batch schedules (and broker, see `fleetcast broker`)'))
+    .action(async (options: DataDirOptions) => {
+      let running: Awaited<ReturnType<typeof startController>> | undefined;
+      await runCommand(options, async () => {
+        running = await startController({ configPath: options.config, dataDir: options.dataDir });
+        return { api: running.apiUrl, docs: `${running.apiUrl}/docs`, dataDir: running.context.config.dataDir, batchJobs: running.context.config.batch.map((job) => job.name) };
+      }, (r) => `fleetcast controller running\n  api   ${r.api}  (OpenAPI ${r.docs}/json)\n  data  ${r.dataDir}`);
+      if (!running) return;
+      await stopSignal();
+      await running.stop();
+    });
+
+  const token = controller.command('token').description('API tokens (roles viewer, operator, admin; stored hashed)');
+  withDataDirOptions(token.command('create').requiredOption('--role <role>', 'viewer | operator | admin').requiredOption('--name <name>', 'who the token belongs to (audit log "who")').description('Issue an API token; it is printed once'))
+    .action((options: DataDirOptions & { role: string; name: string }) =>
+      runCommand(options, () => withContext(options, 'controller token create', (c) => c.tokens.create(options.name, options.role)), (r) => `token for ${r.info.name} (${r.info.role}):\n${r.token}\n(shown once; send it as "Authorization: Bearer <token>")`));
+  withDataDirOptions(token.command('list').description('List tokens (never their secrets)'))
+    .action((options: DataDirOptions) => runCommand(options, () => withContext(options, null, (c) => ({ tokens: c.tokens.list() })), (r) => r.tokens.map((t) => `${t.tokenId}  ${t.role.padEnd(8)} ${t.name}${t.revokedAt ? `  revoked ${t.revokedAt}` : ''}`).join('\n') || 'no tokens'));
+  withDataDirOptions(token.command('revoke').argument('<tokenId>').description('Revoke a token'))
+    .action((id: string, options: DataDirOptions) => runCommand(options, () => withContext(options, 'controller token revoke', (c) => c.tokens.revoke(id)), (t) => `revoked ${t.tokenId} (${t.name})`));
+
+  withDataDirOptions(controller.command('backup').requiredOption('--out <dir>', 'new, empty folder for the backup').description('Online backup: SQLite backup API + artifacts, with a hashed manifest'))
+    .action((options: DataDirOptions & { out: string }) =>
+      runCommand(options, () => withContext(options, null, (c) => backupController(c.db, c.config.dataDir, options.out, createProgress({ json: Boolean(options.json) }))),
+        (m) => `backup of ${m.files.length} files, ${Object.keys(m.tables).length} tables written to ${options.out}`));
+
+  controller.command('restore')
+    .requiredOption('--from <dir>', 'backup folder')
+    .requiredOption('--data-dir <dir>', 'new, empty data dir to restore into')
+    .option('--json', 'print one JSON document on stdout')
+    .description('Restore a backup into a fresh data dir, checking every file hash and table row count')
+    .action((options: { from: string; dataDir: string; json?: boolean }) =>
+      runCommand(options, () => restoreController(options.from, options.dataDir, createProgress({ json: Boolean(options.json) })), (m) => `restored ${m.files.length} files into ${options.dataDir}`));
+}

@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import { runCommand } from '../../protocols/runtime/command.js';
+import { createProgress } from '../../protocols/runtime/progress.js';
+import { Predictor } from '../predict/predictor.js';
+import { runBatchPredict } from '../predict/batch-predict.js';
+import { withContext, withDataDirOptions, type DataDirOptions } from './cli-context.js';
+
+/** `fleetcast predict --model name@ref --input x.csv --output y.csv` (issue #6 "Batch inference"). */
+export function registerPredictCommand(program: Command): void {
+  withDataDirOptions(program.command('predict').description('Batch-score a canonical sales CSV with a registered model'))
+    .requiredOption('--model <name@ref>', 'name@alias, name@version, name@Staging, or name (Production)')
+    .requiredOption('--input <csv>', 'canonical sales CSV; rows with units feed lags, every row is scored')
+    .requiredOption('--output <csv>', 'where to write date,store,item,units,prediction')
+    .action((options: DataDirOptions & { model: string; input: string; output: string }) =>
+      runCommand(options, () => withContext(options, null, async (c) => {
+        const predictor = new Predictor(c.registry, c.trustedKeys);
+        try {
+          return await runBatchPredict(predictor, options.model, options.input, options.output, createProgress({ json: Boolean(options.json) }));
+        } finally {
+          await predictor.close();
+        }
+      }), (r) => `${r.rows} rows scored with ${r.model.name}@${r.model.version} → ${r.output}${r.clamped > 0 ? ` (${r.clamped} clamped)` : ''}`));
+}
