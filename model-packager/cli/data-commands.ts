@@ -1,6 +1,139 @@
 import type { Command } from 'commander';
+import type { z } from 'zod';
+import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
+import { runCommand } from '../../protocols/runtime/command.js';
+import { createProgress, type ProgressReporter } from '../../protocols/runtime/progress.js';
+import { parseColumnMap } from '../data/ingest/column-map.js';
+import { generateSalesData, type GeneratedSalesData } from '../data/generator/generate-sales.js';
+import { parseDrifts } from '../data/generator/drift-options.js';
+import { parseGeneratorOptions } from '../data/generator/generator-options.js';
+import { granularitySchema } from '../data/ingest/daily-table.js';
+import { dateFormatSchema } from '../data/ingest/date-formats.js';
+import { loadSalesData } from '../data/load-sales-data.js';
+import { parseThresholds } from '../data/validation/thresholds.js';
+import { renderValidationReport } from '../data/validation/render-report.js';
+import type { ValidationReport } from '../data/validation/report-schema.js';
+
+interface GenerateFlags {
+  stores?: string;
+  items?: string;
+  days?: string;
+  seed?: string;
+  out?: string;
+  start?: string;
+  driftFrom?: string;
+  drift: string[];
+  json?: boolean;
+}
+
+interface ValidateFlags {
+  map: string[];
+  threshold: string[];
+  granularity?: string;
+  dateFormat?: string;
+  json?: boolean;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** Checks a flag against an enum; a wrong value is a usage error listing the choices. */
+function usageFlag<T extends string>(schema: z.ZodEnum<[T, ...T[]]>, value: string | undefined, flag: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new FleetcastError('FC_ERR_USAGE', `${flag} must be one of ${schema.options.join(', ')}`, { flag });
+  return parsed.data;
+}
+
+/** Numbers from flags; text that is not a number becomes NaN so the zod schema reports it with a code. */
+function numberFlag(value: string | undefined): number | undefined {
+  return value === undefined ? undefined : value.trim() === '' ? Number.NaN : Number(value);
+}
 
 /** `fleetcast data generate|validate` (issue #3). */
 export function registerDataCommands(program: Command): void {
-  program.command('data').description('Generate and validate sales data');
+  const data = program.command('data').description('Generate and validate sales data');
+
+  data
+    .command('generate')
+    .description('Write a synthetic retail chain as canonical sales CSV (plus <out>.stores.json with holiday locales)')
+    .option('--stores <n>', 'number of stores')
+    .option('--items <n>', 'number of items per store')
+    .option('--days <n>', 'number of days')
+    .option('--seed <n>', 'PRNG seed (same seed, same bytes)')
+    .option('--out <path>', 'output CSV path')
+    .option('--start <date>', 'first day (YYYY-MM-DD)', '2023-01-01')
+    .option('--drift-from <date>', 'first day of injected drift (YYYY-MM-DD)')
+    .option('--drift <kind[=magnitude]>', 'demand-level, price-shift, new-store, holiday-moved, broken-sensor (repeatable)', collect, [])
+    .option('--json', 'print the result as JSON')
+    .action(async (flags: GenerateFlags) => {
+      const progress = createProgress({ json: Boolean(flags.json) });
+      await runCommand(
+        flags,
+        () => {
+          const stores = numberFlag(flags.stores);
+          const options = parseGeneratorOptions({
+            stores,
+            items: numberFlag(flags.items),
+            days: numberFlag(flags.days),
+            seed: numberFlag(flags.seed),
+            out: flags.out,
+            start: flags.start,
+            driftFrom: flags.driftFrom,
+            drifts: parseDrifts(flags.drift, stores ?? 0),
+          });
+          return withProgress(progress, options.days, 'generate', (report) => generateSalesData(options, report));
+        },
+        renderGenerated,
+      );
+    });
+
+  data
+    .command('validate <csv>')
+    .description('Check a sales CSV against schema, range, completeness, uniqueness, anomaly and distribution expectations (exit 1 when a critical one fails)')
+    .option('--map <canonical=source,...>', 'column mapping, e.g. date="Order Date",store=Region,item=Category,target=Sales (repeatable)', collect, [])
+    .option('--granularity <daily|transactions>', 'daily rows (repeats are duplicates) or transactions (summed per day)', 'daily')
+    .option('--date-format <format>', 'force a date format instead of detecting it')
+    .option('--threshold <name=value>', 'override a threshold, e.g. maxZeroShare=0.9 (repeatable)', collect, [])
+    .option('--json', 'print the report as JSON')
+    .action(async (csv: string, flags: ValidateFlags) => {
+      const progress = createProgress({ json: Boolean(flags.json) });
+      let report: ValidationReport | undefined;
+      await runCommand(
+        flags,
+        async () => {
+          const options = {
+            map: parseColumnMap(flags.map),
+            granularity: usageFlag(granularitySchema, flags.granularity, '--granularity'),
+            dateFormat: flags.dateFormat === undefined ? undefined : usageFlag(dateFormatSchema, flags.dateFormat, '--date-format'),
+            thresholds: parseThresholds(flags.threshold),
+            failOnCritical: false,
+          };
+          let started = false;
+          const loaded = await loadSalesData(csv, options, (bytes, total) => {
+            if (!started) progress.start(total, 'read');
+            started = true;
+            progress.update(bytes);
+          });
+          progress.stop();
+          report = loaded.report;
+          return report;
+        },
+        renderValidationReport,
+      );
+      // A failed critical expectation is a finding, not a crash: the report is printed, status 1.
+      if (report && !report.success) process.exitCode = 1;
+    });
+}
+
+async function withProgress<T>(progress: ProgressReporter, total: number, label: string, work: (report: (done: number) => void) => Promise<T>): Promise<T> {
+  progress.start(total, label);
+  try {
+    return await work((done) => progress.update(done));
+  } finally {
+    progress.stop();
+  }
+}
+
+function renderGenerated(result: GeneratedSalesData): string {
+  const drift = result.drifts.length > 0 ? `, drift from ${result.driftFrom}: ${result.drifts.map((entry) => `${entry.kind}=${entry.magnitude}`).join(', ')}` : '';
+  return `wrote ${result.rows} rows to ${result.path} (sha256 ${result.sha256})${drift}\nstore holiday locales: ${result.storesPath}`;
 }

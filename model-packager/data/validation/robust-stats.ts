@@ -6,17 +6,12 @@ export function median(values: Float64Array): number {
 }
 
 /**
- * Scale for robust z-scores (Iglewicz & Hoaglin's modified z = 0.6745·(x − median)/MAD).
- * Intermittent series have MAD = 0; there the mean absolute deviation stands in, scaled by
- * 1.2533 so both estimate σ for normal data (the fallback IBM SPSS Modeler documents).
- * Returns the divisor d so that z = (x − median)/d, or 0 when the series is constant.
+ * Scale for robust z-scores (Iglewicz & Hoaglin's modified z = 0.6745·(x − median)/MAD):
+ * returns MAD / 0.6745 so that z = (x − median) / scale. Returns 0 when MAD is 0, which is the
+ * case for intermittent series (more than half the days share one value, usually zero):
+ * there every sale would look anomalous, so such series are not scored.
  */
 export function robustScale(values: Float64Array, center: number): number {
   const deviations = values.map((value) => Math.abs(value - center));
-  const mad = median(deviations);
-  if (mad > 0) return mad / 0.6745;
-  let sum = 0;
-  for (const deviation of deviations) sum += deviation;
-  const meanAbsoluteDeviation = sum / values.length;
-  return meanAbsoluteDeviation * 1.2533;
+  return median(deviations) / 0.6745;
 }

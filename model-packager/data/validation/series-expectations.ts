@@ -81,7 +81,7 @@ export function expectNoAnomalies(daily: DailyTable, thresholds: Thresholds): Ex
     elementCount: checked,
     unexpected,
     maxShare: thresholds.maxAnomalyShare,
-    note: `robust z = (x - median) / (MAD / 0.6745) per series, |z| > ${thresholds.robustZ}`,
+    note: `robust z = 0.6745 (x - median) / MAD per series, flagged when |z| > ${thresholds.robustZ}; series with MAD = 0 (intermittent) are not scored`,
   });
 }
 

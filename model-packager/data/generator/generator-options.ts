@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { isoDateSchema } from '../../../protocols/envelope.js';
+import { FleetcastError } from '../../../protocols/errors/fleetcast-error.js';
+import { driftSchema } from './drift-options.js';
+
+/** Options of `fleetcast data generate` / `generateSalesData`. */
+export const generatorOptionsSchema = z
+  .object({
+    /** Stores in the chain (before any `new-store` drift). */
+    stores: z.number().int().min(1).max(9999),
+    /** Items sold in every store. */
+    items: z.number().int().min(1).max(99999),
+    /** Consecutive days from `start`. */
+    days: z.number().int().min(1).max(36600),
+    /** PRNG seed; the same options and seed give the same bytes. */
+    seed: z.number().int().min(0).max(0xffffffff),
+    /** First day (ISO). */
+    start: isoDateSchema.default('2023-01-01'),
+    /** First day the drifts apply (ISO, inclusive); required when `drifts` is not empty. */
+    driftFrom: isoDateSchema.optional(),
+    drifts: z.array(driftSchema).default([]),
+    /** Output CSV path; the store locales go to `<out>.stores.json`. */
+    out: z.string().min(1),
+  })
+  .refine((options) => options.drifts.length === 0 || options.driftFrom !== undefined, { message: 'drifts need driftFrom', path: ['driftFrom'] });
+export type GeneratorOptions = z.output<typeof generatorOptionsSchema>;
+export type GeneratorOptionsInput = z.input<typeof generatorOptionsSchema>;
+
+/** Validates generator options; a bad value becomes FC_ERR_DATA_GENERATOR_OPTIONS listing the issues. */
+export function parseGeneratorOptions(input: unknown): GeneratorOptions {
+  const parsed = generatorOptionsSchema.safeParse(input);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new FleetcastError('FC_ERR_DATA_GENERATOR_OPTIONS', issues.join('; '), { issues });
+  }
+  return parsed.data;
+}
