@@ -8,7 +8,6 @@ export const trainingErrors = {
   FC_ERR_UNKNOWN_ITEM: { message: 'Item is not in the model vocabulary', exitCode: 65 },
   FC_ERR_FEATURE_SPEC_INVALID: { message: 'Feature spec is invalid (e.g. a lag shorter than the horizon)', exitCode: 78 },
   FC_ERR_FEATURE_INVALID_DATE: { message: 'Date is not a valid calendar day (YYYY-MM-DD)', exitCode: 65 },
-  FC_ERR_TRAIN_DATA_INVALID: { message: 'Training data failed validation (use --allow-invalid-data to train anyway)', exitCode: 1 },
   FC_ERR_TRAIN_TOO_LITTLE_HISTORY: { message: 'Not enough days of history for the holdout and cross-validation folds', exitCode: 65 },
   FC_ERR_TRAIN_LEARNER_UNAVAILABLE: { message: 'The requested learner is not available in this build', exitCode: 64 },
   FC_ERR_RUN_NOT_FOUND: { message: 'No tracked run with that id', exitCode: 66 },

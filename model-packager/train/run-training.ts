@@ -1,0 +1,239 @@
+import type { SalesRow } from '../../protocols/data/sales-row.js';
+import { FleetcastError, toFleetcastError } from '../../protocols/errors/fleetcast-error.js';
+import { deriveFeatureSpec, fromEpochDay, lookbackDays } from '../../protocols/features/index.js';
+import type { Logger } from '../../protocols/runtime/logger.js';
+import { createProgress, silentProgress, type ProgressReporter } from '../../protocols/runtime/progress.js';
+import { predictModel } from '../models/predict.js';
+import type { Objective } from '../models/trained-model.js';
+import type { RunStore } from '../tracking/run-store.js';
+import type { IterationMetric, RunArtifacts, RunMetrics } from '../tracking/run-record.js';
+import { buildTrainingDataset, selectRows, type TrainingDataset } from './dataset.js';
+import { evaluateBinary, evaluateRegression, trainingMaseScale, type BinaryEvaluation, type RegressionEvaluation } from './evaluate.js';
+import { availableLearners, learners, type LearnerKind } from './learners.js';
+import { planTimeSplits, type TimeSplit } from './time-splits.js';
+import { trainingOptionsSchema, type TrainingOptions, type TrainingOptionsInput } from './training-options.js';
+import { tune, type TuningResult } from './tune.js';
+
+/** Where the training data came from (recorded with the run). */
+export interface TrainingData {
+  rows: readonly SalesRow[];
+  dataPath: string | null;
+  dataSha256: string | null;
+  validationReport: unknown;
+}
+
+/** One cross-validation fold's headline numbers. */
+export interface FoldSummary {
+  fold: number;
+  from: string;
+  to: string;
+  metrics: Record<string, number>;
+  seasonalNaive: Record<string, number> | null;
+  improvementOverSeasonalNaive: number | null;
+}
+
+/** What `fleetcast train --json` prints. */
+export interface TrainingResult {
+  ok: true;
+  runId: string;
+  runsDb: string;
+  model: { kind: LearnerKind; objective: Objective; params: Record<string, number>; rounds: number };
+  target: TrainingOptions['target'];
+  horizon: number;
+  featureNames: string[];
+  rows: { total: number; train: number; holdout: number };
+  /** Holdout metrics of the model and of each baseline on the same rows. */
+  metrics: { model: Record<string, number>; seasonalNaive: Record<string, number> | null; movingAverage: Record<string, number> | null; prevalenceBaseline?: Record<string, number> };
+  /** 1 − WAPE(model)/WAPE(seasonal naive) on the holdout (regression only). */
+  improvementOverSeasonalNaive: number | null;
+  perStore: Record<string, { model: Record<string, number>; seasonalNaive: Record<string, number>; improvementOverSeasonalNaive: number }> | null;
+  crossValidation: { folds: FoldSummary[]; meanImprovementOverSeasonalNaive: number | null };
+  tuning: { trials: number; bestTrial: number; bestScore: number; stoppedByTime: boolean } | null;
+  artifacts: RunArtifacts;
+}
+
+/** Keeps finite numbers only (manifest metric sets are finite; NaN would not survive JSON). */
+function finite(values: object): Record<string, number> {
+  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, number] => typeof entry[1] === 'number' && Number.isFinite(entry[1])));
+}
+
+function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}
+
+/** Evenly spaced row indices (deterministic sample across the whole training window). */
+function spread(indices: Uint32Array, count: number): Uint32Array {
+  if (indices.length <= count) return indices;
+  return Uint32Array.from({ length: count }, (_, k) => indices[Math.floor((k * indices.length) / count)]);
+}
+
+interface Evaluated {
+  regression: RegressionEvaluation | null;
+  binary: BinaryEvaluation | null;
+}
+
+function evaluate(dataset: TrainingDataset, split: TimeSplit, predictions: Float64Array, options: TrainingOptions): Evaluated {
+  if (options.target === 'stockout') {
+    let positives = 0;
+    for (const r of split.train) positives += dataset.y[r];
+    const labels = Float64Array.from(split.test, (r) => dataset.y[r]);
+    return { regression: null, binary: evaluateBinary(labels, predictions, positives / split.train.length) };
+  }
+  const scale = trainingMaseScale(dataset.history, dataset, split.testFromDay);
+  return { regression: evaluateRegression(dataset, split.test, predictions, options.horizon, scale), binary: null };
+}
+
+/**
+ * One tracked training run (issue #3): feature spec from the data, features from the shared
+ * executor, time splits (holdout + rolling-origin folds), optional tuning by random search
+ * with successive halving on the most recent fold, rounds chosen by early stopping on that
+ * fold, cross-validation with the chosen settings, the final fit on everything before the
+ * holdout, and evaluation beside seasonal naive and a moving average. Everything is written
+ * to `store`; a failure marks the run failed with its code.
+ */
+export async function runTraining(data: TrainingData, input: TrainingOptionsInput, context: { store: RunStore; logger: Logger; json: boolean }): Promise<TrainingResult> {
+  const parsed = trainingOptionsSchema.safeParse(input);
+  if (!parsed.success) throw new FleetcastError('FC_ERR_TRAIN_INVALID_PARAMS', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  const options = parsed.data;
+  const objective: Objective = options.objective ?? (options.target === 'stockout' ? 'logistic' : 'poisson');
+  if ((objective === 'logistic') !== (options.target === 'stockout')) {
+    throw new FleetcastError('FC_ERR_TRAIN_INVALID_PARAMS', `objective ${objective} does not fit target ${options.target}`, { objective, target: options.target });
+  }
+  const kinds: LearnerKind[] = options.model === 'auto' ? [...availableLearners] : availableLearners.filter((kind) => kind === options.model);
+  if (kinds.length === 0) throw new FleetcastError('FC_ERR_TRAIN_LEARNER_UNAVAILABLE', options.model, { available: [...availableLearners] });
+  const { store, logger } = context;
+  const runId = store.createRun({ objective, target: options.target, params: { ...options, objective }, dataPath: data.dataPath, dataSha256: data.dataSha256, validationReport: data.validationReport });
+  logger.info({ runId, rows: data.rows.length }, 'training run started');
+  try {
+    const result = await train(runId, data, options, objective, kinds, context);
+    logger.info({ runId, wape: result.metrics.model.wape, improvement: result.improvementOverSeasonalNaive }, 'training run finished');
+    return result;
+  } catch (error) {
+    const coded = toFleetcastError(error);
+    store.failRun(runId, { code: coded.code, message: coded.message });
+    throw coded;
+  }
+}
+
+async function train(runId: string, data: TrainingData, options: TrainingOptions, objective: Objective, kinds: LearnerKind[], context: { store: RunStore; json: boolean }): Promise<TrainingResult> {
+  const spec = deriveFeatureSpec(data.rows as SalesRow[], { horizon: options.horizon, defaultLocale: options.locale });
+  const dataset = buildTrainingDataset(data.rows, spec, options.target);
+  const plan = planTimeSplits(dataset.day, { holdoutDays: options.holdoutDays, folds: options.folds, foldDays: options.foldDays, minTrainDays: Math.max(28, lookbackDays(spec)) });
+  const tuningFold = plan.folds[plan.folds.length - 1];
+  const tuningTrain = selectRows(dataset, tuningFold.train);
+  const tuningValid = selectRows(dataset, tuningFold.test);
+  const progressOf = (): ProgressReporter => (context.json ? silentProgress : createProgress({ json: context.json }));
+
+  let chosen: { kind: LearnerKind; params: Record<string, number> } = { kind: kinds[0], params: { ...learners[kinds[0]].defaults } };
+  let tuning: TuningResult | null = null;
+  const trials = Math.max(options.trials, kinds.length);
+  if (trials > 1) {
+    tuning = await tune({
+      candidates: kinds.map((kind) => ({ kind, spec: learners[kind] })),
+      objective,
+      featureNames: dataset.names,
+      train: tuningTrain,
+      validation: tuningValid,
+      trials,
+      timeBudgetMs: options.timeBudgetSeconds * 1_000,
+      seed: options.seed,
+      progress: progressOf(),
+    });
+    chosen = { kind: tuning.best.kind, params: tuning.best.params };
+  }
+  const learner = learners[chosen.kind];
+  const fitOn = (train: Uint32Array, rounds: number, extra: { validation?: Uint32Array; earlyStoppingRounds?: number; onIteration?: (i: number, t: number, v: number | undefined) => void } = {}) =>
+    learner.fit({
+      train: selectRows(dataset, train),
+      validation: extra.validation ? selectRows(dataset, extra.validation) : undefined,
+      featureNames: dataset.names,
+      objective,
+      params: chosen.params,
+      budget: rounds,
+      earlyStoppingRounds: extra.earlyStoppingRounds,
+      seed: options.seed,
+      onIteration: extra.onIteration,
+    });
+
+  const progress = progressOf();
+  progress.start(plan.folds.length + 2, 'training');
+  // Rounds by early stopping on the most recent fold (never on the holdout).
+  const stopping = await fitOn(tuningFold.train, learner.maxBudget, { validation: tuningFold.test, earlyStoppingRounds: 20 });
+  const rounds = stopping.bestIteration + 1;
+  progress.update(1, { rounds });
+
+  const folds: FoldSummary[] = [];
+  for (const [k, fold] of plan.folds.entries()) {
+    const fit = await fitOn(fold.train, rounds);
+    const evaluated = evaluate(dataset, fold, predictModel(fit.model, selectRows(dataset, fold.test).X, fold.test.length), options);
+    folds.push({
+      fold: k,
+      from: fromEpochDay(fold.testFromDay),
+      to: fromEpochDay(fold.testToDay),
+      metrics: finite(evaluated.regression?.model ?? evaluated.binary?.model ?? {}),
+      seasonalNaive: evaluated.regression ? finite(evaluated.regression.seasonalNaive) : null,
+      improvementOverSeasonalNaive: evaluated.regression ? finiteOrNull(evaluated.regression.improvementOverSeasonalNaive) : null,
+    });
+    progress.update(2 + k, { fold: k });
+  }
+
+  const iterations: IterationMetric[] = [];
+  const holdout = plan.holdout;
+  const holdoutMatrix = selectRows(dataset, holdout.test);
+  const final = await fitOn(holdout.train, rounds, {
+    validation: holdout.test,
+    onIteration: (iteration, trainLoss, holdoutLoss) => {
+      iterations.push({ iteration, name: 'train', value: trainLoss });
+      if (holdoutLoss !== undefined) iterations.push({ iteration, name: 'holdout', value: holdoutLoss });
+    },
+  });
+  progress.update(plan.folds.length + 2);
+  progress.stop();
+  context.store.logIterations(runId, iterations);
+
+  const predictions = predictModel(final.model, holdoutMatrix.X, holdoutMatrix.nRows);
+  const evaluated = evaluate(dataset, holdout, predictions, options);
+  const metrics: RunMetrics = evaluated.regression
+    ? { model: finite(evaluated.regression.model), seasonalNaive: finite(evaluated.regression.seasonalNaive) }
+    : { model: finite(evaluated.binary?.model ?? {}), seasonalNaive: null };
+  const artifacts = context.store.saveArtifacts(runId, {
+    model: final.model,
+    sampleRows: selectRows(dataset, spread(holdout.train, options.sampleRows)).X,
+    holdoutRows: holdoutMatrix.X,
+    holdoutTargets: Array.from(holdoutMatrix.y),
+    holdoutKeys: Array.from(holdout.test, (r) => [dataset.rows[r].store, dataset.rows[r].item, dataset.rows[r].date] as [string, string, string]),
+  });
+  const improvements = folds.map((f) => f.improvementOverSeasonalNaive).filter((v): v is number => v !== null);
+  const result: TrainingResult = {
+    ok: true,
+    runId,
+    runsDb: context.store.dbPath,
+    model: { kind: chosen.kind, objective, params: chosen.params, rounds },
+    target: options.target,
+    horizon: options.horizon,
+    featureNames: dataset.names,
+    rows: { total: dataset.nRows, train: holdout.train.length, holdout: holdout.test.length },
+    metrics: evaluated.regression
+      ? { model: metrics.model, seasonalNaive: metrics.seasonalNaive, movingAverage: finite(evaluated.regression.movingAverage) }
+      : { model: metrics.model, seasonalNaive: null, movingAverage: null, prevalenceBaseline: finite(evaluated.binary?.prevalenceBaseline ?? {}) },
+    improvementOverSeasonalNaive: evaluated.regression ? finiteOrNull(evaluated.regression.improvementOverSeasonalNaive) : null,
+    perStore: evaluated.regression
+      ? Object.fromEntries(
+          Object.entries(evaluated.regression.perStore).map(([s, c]) => [s, { model: finite(c.model), seasonalNaive: finite(c.seasonalNaive), improvementOverSeasonalNaive: c.improvementOverSeasonalNaive }]),
+        )
+      : null,
+    crossValidation: { folds, meanImprovementOverSeasonalNaive: improvements.length ? improvements.reduce((a, b) => a + b, 0) / improvements.length : null },
+    tuning: tuning ? { trials: tuning.trials.length, bestTrial: tuning.best.trial, bestScore: tuning.best.score, stoppedByTime: tuning.stoppedByTime } : null,
+    artifacts,
+  };
+  context.store.finishRun(runId, {
+    modelKind: chosen.kind,
+    params: { ...options, objective, learnerParams: chosen.params, rounds },
+    featureSpec: spec,
+    featureNames: dataset.names,
+    metrics,
+    evaluation: { metrics: result.metrics, improvementOverSeasonalNaive: result.improvementOverSeasonalNaive, perStore: result.perStore, crossValidation: result.crossValidation, tuning: tuning ? { ...result.tuning, results: tuning.trials } : null },
+    artifacts,
+  });
+  return result;
+}
