@@ -3,6 +3,7 @@ import type { MlpModel } from '../models/trained-model.js';
 import { appendLink } from './link-nodes.js';
 import { attr, buildModel, floatTensor, int8Tensor, node, uint8Tensor, type GraphParts } from './onnx-builder.js';
 import { appendStandardisation } from './standardise-nodes.js';
+import { pushCompactFloat } from './compact-float.js';
 import type { MlpQuantization } from './quantize-mlp.js';
 
 /** Throws FC_ERR_EXPORT_MODEL_INVALID unless layer shapes chain from the input to one output. */
@@ -31,7 +32,8 @@ function transposed(weights: number[][]): Float32Array {
  * MLP → NaN imputation and Sub/Div standardisation → per layer MatMul + Add (+ Relu) → Mul/Add target scaling →
  * link. With `quantization`, each layer's weights are int8 initializers dequantized per
  * output channel, and each layer input passes QuantizeLinear/DequantizeLinear with calibrated
- * uint8 scales (QDQ format), which onnxruntime fuses into integer MatMul kernels.
+ * uint8 scales (QDQ format), which onnxruntime fuses into integer MatMul kernels; scales and
+ * biases are stored as float16 where lossless enough (`compact-float.ts`).
  */
 export function mlpToOnnx(model: MlpModel, options: { quantization?: MlpQuantization; docString?: string } = {}): Uint8Array {
   checkShapes(model);
@@ -52,8 +54,9 @@ export function mlpToOnnx(model: MlpModel, options: { quantization?: MlpQuantiza
         floatTensor(`a${l}_scale`, [], [activation.scale]),
         uint8Tensor(`a${l}_zp`, [], Uint8Array.of(activation.zeroPoint)),
         int8Tensor(`w${l}_q`, [inputs, out], weight.values),
-        floatTensor(`w${l}_scale`, [out], weight.scales),
       );
+      pushCompactFloat(parts, `w${l}_scale`, [out], weight.scales, weight.scalesFloat16);
+      pushCompactFloat(parts, `b${l}`, [out], layer.bias);
       parts.nodes.push(
         node('QuantizeLinear', [input, `a${l}_scale`, `a${l}_zp`], [`${input}_q`]),
         node('DequantizeLinear', [`${input}_q`, `a${l}_scale`, `a${l}_zp`], [`${input}_dq`]),
@@ -62,9 +65,8 @@ export function mlpToOnnx(model: MlpModel, options: { quantization?: MlpQuantiza
       matmulA = `${input}_dq`;
       matmulB = `w${l}_dq`;
     } else {
-      parts.initializers.push(floatTensor(`w${l}`, [inputs, out], transposed(layer.weights)));
+      parts.initializers.push(floatTensor(`w${l}`, [inputs, out], transposed(layer.weights)), floatTensor(`b${l}`, [out], layer.bias));
     }
-    parts.initializers.push(floatTensor(`b${l}`, [out], layer.bias));
     const pre = layer.activation === 'relu' ? `z${l}` : `h${l + 1}`;
     parts.nodes.push(node('MatMul', [matmulA, matmulB], [`m${l}`]), node('Add', [`m${l}`, `b${l}`], [pre]));
     if (layer.activation === 'relu') parts.nodes.push(node('Relu', [pre], [`h${l + 1}`]));

@@ -24,13 +24,18 @@ const AttributeType = onnx.AttributeProto.AttributeType;
 const DataType = onnx.TensorProto.DataType;
 
 /** Bytes of a typed array, little-endian as ONNX `raw_data` requires (all supported hosts are LE). */
-function rawBytes(data: Float32Array | Int8Array | Uint8Array): Uint8Array {
+function rawBytes(data: Float32Array | Int8Array | Uint8Array | Uint16Array): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /** A float32 initializer (stored as raw data, which keeps files small). */
 export function floatTensor(name: string, dims: number[], values: ArrayLike<number>): ITensorProto {
   return { name, dims, dataType: DataType.FLOAT, rawData: rawBytes(Float32Array.from(values)) };
+}
+
+/** A float16 initializer from half-precision bit patterns (see `compactFloat`). */
+export function float16Tensor(name: string, dims: number[], bits: Uint16Array): ITensorProto {
+  return { name, dims, dataType: DataType.FLOAT16, rawData: new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength) };
 }
 
 /** An int8 initializer (quantized weights). */
@@ -55,7 +60,7 @@ export const attr = {
 
 /** One graph node. */
 export function node(opType: string, inputs: string[], outputs: string[], attributes: IAttributeProto[] = [], domain = ''): INodeProto {
-  return { opType, input: inputs, output: outputs, name: `${opType}_${outputs[0]}`, attribute: attributes, domain };
+  return { opType, input: inputs, output: outputs, attribute: attributes, domain };
 }
 
 /** A graph under construction: nodes and initializers, serialised by `build`. */
