@@ -6,7 +6,7 @@ import { checkFeatureNames, checkLabelledMatrix, parseParams, type LabelledMatri
 import { binMatrix, binnedBytes, computeFeatureEdges } from './binning.js';
 import { addBinnedTree, toTree, type GrownTree } from './grown-tree.js';
 import { HistogramPool } from './histogram-pool.js';
-import { objectiveFunctions } from './objectives.js';
+import { objectiveFunctions } from '../objectives.js';
 import { gbdtParamsSchema, type GbdtParamsInput } from './params.js';
 import { growTree, type GrowContext } from './tree-grower.js';
 

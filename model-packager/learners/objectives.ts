@@ -1,4 +1,4 @@
-import type { Link, Objective } from '../../models/trained-model.js';
+import type { Link, Objective } from '../models/trained-model.js';
 
 /** Raw-margin maths of one objective: intercept, gradients and the loss reported per round. */
 export interface ObjectiveFunctions {
