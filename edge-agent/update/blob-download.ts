@@ -87,7 +87,7 @@ export async function downloadOverBlob(job: BlobDownloadJob, options: BlobTransf
           const data = Buffer.from(reply.chunk.data, 'base64');
           const half = Math.floor(data.length / 2);
           await job.file.writeAt(offset, data.subarray(0, half));
-          await holdForTest('downloading:mid-chunk');
+          await holdForTest(`downloading:mid-chunk@${offset}`);
           await job.file.writeAt(offset + half, data.subarray(half));
           await job.file.sync();
           offset += data.length;

@@ -2,6 +2,9 @@ import type { Logger } from '../../protocols/runtime/logger.js';
 import type { UplinkPort } from '../ports.js';
 import type { UpdateStateStore } from './state-store.js';
 
+/** Delay before a failed publish is tried again (the daemon also flushes on reconnect). */
+const RETRY_AFTER_MS = 5_000;
+
 /**
  * Publishes queued deployment events on `evt` in order, deleting each only after the uplink
  * accepted it (at-least-once; the controller dedupes by envelope `id`). While the agent is
@@ -11,6 +14,7 @@ import type { UpdateStateStore } from './state-store.js';
 export class EventReporter {
   private running: Promise<void> | null = null;
   private again = false;
+  private retryTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly store: UpdateStateStore,
@@ -35,6 +39,16 @@ export class EventReporter {
     return this.running;
   }
 
+  /** One retry timer at a time; unref'd so it never keeps a finished CLI process alive. */
+  private retryLater(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.flush();
+    }, RETRY_AFTER_MS);
+    this.retryTimer.unref();
+  }
+
   private async drain(): Promise<void> {
     const uplink = this.uplink;
     if (!uplink) return;
@@ -46,6 +60,7 @@ export class EventReporter {
           await uplink.publish('evt', queued.event);
         } catch (error) {
           this.logger.warn({ err: error, seq: queued.seq }, 'deployment event not published; kept in the queue');
+          this.retryLater();
           return;
         }
         this.store.dequeueEvent(queued.seq);

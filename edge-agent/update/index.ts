@@ -12,3 +12,4 @@ export { trustedKeysFromConfig } from './trusted-keys.js';
 export { TEST_HOLD_ENV, testHoldMarker } from './test-hold.js';
 export type { BlobTransferOptions } from './blob-download.js';
 export type { HttpTransferOptions } from './http-download.js';
+export { prepareAgentUpdates, DEFAULT_KEEP_VERSIONS, modelStoreRoot, agentDbPath, type AgentUpdateParts, type AgentUpdateTuning } from './agent-updates.js';

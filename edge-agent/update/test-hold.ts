@@ -2,8 +2,9 @@
  * TEST-ONLY crash hook (issue #5 acceptance: kill the process in every update state).
  * With `FLEETCAST_TEST_HOLD_STATE=<point>` the process, right after persisting that point,
  * prints `FLEETCAST_TEST_HOLD <point>` on stderr and waits forever without exiting, so a test
- * can SIGKILL it exactly there. Points are the update states plus `downloading:mid-chunk`
- * (half a chunk written to the partial file, not yet fsync'd or recorded). Unset in
+ * can SIGKILL it exactly there. Points are the update states plus
+ * `downloading:mid-chunk@<offset>` (half of the blob chunk at `offset` written to the partial
+ * file, not yet fsync'd nor recorded). Unset in
  * production; it has no other effect.
  */
 export const TEST_HOLD_ENV = 'FLEETCAST_TEST_HOLD_STATE';

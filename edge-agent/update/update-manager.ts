@@ -92,6 +92,8 @@ export class UpdateManager {
   private state: UpdateState = 'idle';
   private deployment: DeploymentRecord | null = null;
   private running: { deploymentId: string; done: Promise<UpdateOutcome> } | null = null;
+  /** What `resume()` finished, so installing the same bundle again does not redo it. */
+  private resumed: UpdateOutcome | null = null;
 
   constructor(options: UpdateManagerOptions) {
     this.options = options;
@@ -161,10 +163,12 @@ export class UpdateManager {
     this.deployment = resumed;
     const maxResumes = this.options.maxResumes ?? 3;
     if (resumed.resumes > maxResumes && state !== 'rolling_back') {
-      return this.exclusive(resumed.deploymentId, () => this.abortThenRun(resumed, new FleetcastError('FC_ERR_UPDATE_RESUME_EXHAUSTED', `${state} resumed ${resumed.resumes} times`)));
+      this.resumed = await this.exclusive(resumed.deploymentId, () => this.abortThenRun(resumed, new FleetcastError('FC_ERR_UPDATE_RESUME_EXHAUSTED', `${state} resumed ${resumed.resumes} times`)));
+      return this.resumed;
     }
     this.options.logger.warn({ state, deploymentId: resumed.deploymentId, resumes: resumed.resumes }, 'resuming interrupted update');
-    return this.exclusive(resumed.deploymentId, () => this.run(resumed));
+    this.resumed = await this.exclusive(resumed.deploymentId, () => this.run(resumed));
+    return this.resumed;
   }
 
   /**
@@ -198,7 +202,8 @@ export class UpdateManager {
   /**
    * Installs a local bundle file (`fleetcast agent install`): the same verify → stage →
    * activate path without a download. Bundles that cannot even be read are refused before any
-   * state is written (their code is thrown), so a bad USB stick leaves no trace.
+   * state is written (their code is thrown), so a bad USB stick leaves no trace. When `resume()`
+   * just finished an interrupted install of the same file, its outcome is returned.
    */
   async install(path: string): Promise<UpdateOutcome> {
     let bytes: Buffer;
@@ -222,6 +227,7 @@ export class UpdateManager {
       errorCode: null,
       detail: null,
     };
+    if (this.resumed?.deploymentId === record.deploymentId) return this.resumed;
     return this.exclusive(record.deploymentId, async () => {
       await this.transition('install', record);
       return this.run(record);
