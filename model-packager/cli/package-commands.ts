@@ -7,6 +7,7 @@ import { createProgress } from '../../protocols/runtime/progress.js';
 import type { AssembledBundle } from '../package/assemble-bundle.js';
 import { inspectBundle, renderInspection } from '../package/inspect-bundle.js';
 import { packageExternal } from '../package/package-external.js';
+import { packageRun } from '../package/package-run.js';
 import { readSigningKey, writeSigningKey } from '../package/signing-keys.js';
 import { loadTrustedKeys } from '../package/trust-files.js';
 
@@ -50,7 +51,18 @@ async function packageAction(options: PackageOptions): Promise<Record<string, un
     if (!options.name) throw new FleetcastError('FC_ERR_PACKAGE_INPUT_INVALID', '--onnx needs --name');
     built = await packageExternal({ onnxPath: options.onnx, inputSchemaPath: options.inputSchema, referenceCsvPath: options.reference, name: options.name, version: version ?? 1, privateKey, minAgentVersion: options.minAgentVersion, progress });
   } else {
-    throw new FleetcastError('FC_ERR_PACKAGE_INPUT_INVALID', '--run: run store integration pending');
+    const maxRelativeIncrease = options.maxWapeIncrease === undefined ? undefined : Number(options.maxWapeIncrease);
+    if (maxRelativeIncrease !== undefined && !(maxRelativeIncrease >= 0)) throw new FleetcastError('FC_ERR_PACKAGE_INPUT_INVALID', '--max-wape-increase must be a fraction ≥ 0');
+    built = await packageRun({
+      runId: options.run!,
+      runsDb: options.runsDb,
+      name: options.name,
+      version,
+      quantize: options.quantize === 'int8' ? { maxRelativeIncrease } : null,
+      privateKey,
+      minAgentVersion: options.minAgentVersion,
+      progress,
+    });
   }
   const maxBytes = options.maxBytes === undefined ? DEFAULT_MAX_BUNDLE_BYTES : positiveInt(options.maxBytes, '--max-bytes');
   if (built.bytes.length > maxBytes) throw new FleetcastError('FC_ERR_BUNDLE_TOO_LARGE', `${built.bytes.length} bytes > ${maxBytes}`, { sizeBytes: built.bytes.length, maxBytes });
