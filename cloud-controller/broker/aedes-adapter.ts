@@ -87,7 +87,7 @@ export class AedesBrokerAdapter implements BrokerAdapter {
         callback(null, null);
       },
     });
-    broker.on('clientReady', (client) => {
+    broker.on('client', (client) => {
       const principal = this.principals.get(client);
       if (principal?.role === 'device') this.liveDevices.set(principal.deviceId, client);
     });
@@ -116,8 +116,9 @@ export class AedesBrokerAdapter implements BrokerAdapter {
   async stop(): Promise<void> {
     const broker = this.broker;
     this.broker = undefined;
-    await Promise.all(this.servers.splice(0).map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    // Close the broker first: it ends client connections, which server.close() would wait for.
     if (broker) await new Promise<void>((resolve) => broker.close(() => resolve()));
+    await Promise.all(this.servers.splice(0).map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     this.liveDevices.clear();
   }
 

@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openControllerDb, type ControllerDb } from '../../../cloud-controller/storage/db.js';
+import { Fleet } from '../../../cloud-controller/fleet/fleet.js';
+
+/** A real fleet on a real SQLite file in a temp data dir. */
+export interface FleetFixture {
+  dataDir: string;
+  db: ControllerDb;
+  fleet: Fleet;
+  enrol(deviceId: string, tags?: string[]): Promise<string>;
+  cleanup(): void;
+}
+
+export function createFleetFixture(prefix = 'fc-broker-'): FleetFixture {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  const db = openControllerDb(dataDir);
+  const fleet = new Fleet(db);
+  return {
+    dataDir,
+    db,
+    fleet,
+    async enrol(deviceId, tags = []) {
+      const { secret } = await fleet.enrolDevice({ id: deviceId, store: `store-${deviceId}`, region: 'eu-west', timezone: 'Europe/Berlin', profile: 'generic-x86', tags });
+      return secret;
+    },
+    cleanup() {
+      db.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
