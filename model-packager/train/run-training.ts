@@ -11,7 +11,7 @@ import { buildTrainingDataset, selectRows, type TrainingDataset } from './datase
 import { evaluateBinary, evaluateRegression, trainingMaseScale, type BinaryEvaluation, type RegressionEvaluation } from './evaluate.js';
 import { availableLearners, learners, type LearnerKind } from './learners.js';
 import { planTimeSplits, type TimeSplit } from './time-splits.js';
-import { trainingOptionsSchema, type TrainingOptions, type TrainingOptionsInput } from './training-options.js';
+import { parseTrainingOptions, type TrainingOptions, type TrainingOptionsInput } from './training-options.js';
 import { tune, type TuningResult } from './tune.js';
 
 /** Where the training data came from (recorded with the run). */
@@ -92,9 +92,7 @@ function evaluate(dataset: TrainingDataset, split: TimeSplit, predictions: Float
  * to `store`; a failure marks the run failed with its code.
  */
 export async function runTraining(data: TrainingData, input: TrainingOptionsInput, context: { store: RunStore; logger: Logger; json: boolean }): Promise<TrainingResult> {
-  const parsed = trainingOptionsSchema.safeParse(input);
-  if (!parsed.success) throw new FleetcastError('FC_ERR_TRAIN_INVALID_PARAMS', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  const options = parsed.data;
+  const options = parseTrainingOptions(input);
   const objective: Objective = options.objective ?? (options.target === 'stockout' ? 'logistic' : 'poisson');
   if ((objective === 'logistic') !== (options.target === 'stockout')) {
     throw new FleetcastError('FC_ERR_TRAIN_INVALID_PARAMS', `objective ${objective} does not fit target ${options.target}`, { objective, target: options.target });
@@ -116,7 +114,7 @@ export async function runTraining(data: TrainingData, input: TrainingOptionsInpu
 }
 
 async function train(runId: string, data: TrainingData, options: TrainingOptions, objective: Objective, kinds: LearnerKind[], context: { store: RunStore; json: boolean }): Promise<TrainingResult> {
-  const spec = deriveFeatureSpec(data.rows as SalesRow[], { horizon: options.horizon, defaultLocale: options.locale });
+  const spec = deriveFeatureSpec(data.rows as SalesRow[], { horizon: options.horizon, defaultLocale: options.locale, storeLocales: options.storeLocales });
   const dataset = buildTrainingDataset(data.rows, spec, options.target);
   const plan = planTimeSplits(dataset.day, { holdoutDays: options.holdoutDays, folds: options.folds, foldDays: options.foldDays, minTrainDays: Math.max(28, lookbackDays(spec)) });
   const tuningFold = plan.folds[plan.folds.length - 1];

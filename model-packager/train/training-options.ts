@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import { holidayLocaleSchema } from '../../protocols/features/spec.js';
 import { objectiveSchema } from '../models/trained-model.js';
 import { trainingTargetSchema } from './dataset.js';
@@ -24,8 +25,10 @@ export const trainingOptionsSchema = z.object({
   folds: z.number().int().min(1).max(20).default(3),
   /** Days evaluated per fold. */
   foldDays: z.number().int().min(7).max(365).default(28),
-  /** Holiday calendar of the stores (date-holidays codes). */
+  /** Holiday calendar of stores without their own entry (date-holidays codes). */
   locale: holidayLocaleSchema.default({ country: 'US' }),
+  /** Per-store holiday calendars (e.g. from the `<csv>.stores.json` that `data generate` writes). */
+  storeLocales: z.record(z.string(), holidayLocaleSchema).default({}),
   /** Seed of subsampling and random search. */
   seed: z.number().int().default(0),
   /** Training feature rows saved with the run for calibration and reference profiles. */
@@ -33,3 +36,10 @@ export const trainingOptionsSchema = z.object({
 });
 export type TrainingOptionsInput = z.input<typeof trainingOptionsSchema>;
 export type TrainingOptions = z.output<typeof trainingOptionsSchema>;
+
+/** Parses options from any source (CLI flags arrive as text-derived values); bad values → FC_ERR_TRAIN_INVALID_PARAMS. */
+export function parseTrainingOptions(input: unknown): TrainingOptions {
+  const parsed = trainingOptionsSchema.safeParse(input);
+  if (!parsed.success) throw new FleetcastError('FC_ERR_TRAIN_INVALID_PARAMS', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  return parsed.data;
+}
