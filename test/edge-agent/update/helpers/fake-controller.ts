@@ -5,7 +5,6 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { deviceTopic, allDevicesFilter } from '../../../../protocols/topics.js';
 import { blobRequestSchema, BLOB_MAX_CHUNK_BYTES, type BlobChunk } from '../../../../protocols/messages/blob.js';
 import { deploymentEventSchema, type DeploymentEvent } from '../../../../protocols/messages/evt.js';
-import { PROTOCOL_VERSION } from '../../../../protocols/version.js';
 
 /** Behaviour knobs of the blob server (what a flaky link or a broken controller would do). */
 export interface BlobServerFaults {
@@ -27,6 +26,7 @@ export class FakeController {
   faults: BlobServerFaults = {};
   private readonly blobs = new Map<string, Buffer>();
   private readonly answered = new Set<string>();
+  private readonly subscribed = new Set<string>();
   private readonly waiters: Array<{ match(event: DeploymentEvent): boolean; resolve(event: DeploymentEvent): void }> = [];
 
   private constructor(
@@ -45,6 +45,7 @@ export class FakeController {
     const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const client = await mqtt.connectAsync(url, { clientId: `controller-${randomUUID()}`, protocolVersion: 4 });
     const controller = new FakeController(aedes, server, client, url);
+    aedes.on('subscribe', (subscriptions) => subscriptions.forEach((subscription) => controller.subscribed.add(subscription.topic)));
     await client.subscribeAsync([allDevicesFilter('blob/req'), allDevicesFilter('evt')], { qos: 1 });
     client.on('message', (topic, payload) => controller.onMessage(topic, payload));
     return controller;
@@ -57,10 +58,25 @@ export class FakeController {
     return sha256;
   }
 
-  /** Publishes a command on the device's `cmd` topic (QoS 1). */
-  async send(deviceId: string, command: Record<string, unknown>): Promise<void> {
-    const message = { v: PROTOCOL_VERSION.wire, id: randomUUID(), ts: new Date().toISOString(), sender: { role: 'controller', id: 'controller' }, ...command };
-    await this.client.publishAsync(deviceTopic(deviceId, 'cmd'), JSON.stringify(message), { qos: 1 });
+  /** Publishes a complete command message on the device's `cmd` topic (QoS 1). */
+  async send(deviceId: string, command: object): Promise<void> {
+    await this.client.publishAsync(deviceTopic(deviceId, 'cmd'), JSON.stringify(command), { qos: 1 });
+  }
+
+  /** Resolves once the device has subscribed to its `cmd` topic (a command sent earlier would be lost). */
+  waitForDeviceSubscription(deviceId: string, timeoutMs = 30_000): Promise<void> {
+    const topic = deviceTopic(deviceId, 'cmd');
+    if (this.subscribed.has(topic)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${deviceId} did not subscribe in ${timeoutMs} ms`)), timeoutMs);
+      const listener = (subscriptions: Array<{ topic: string }>): void => {
+        if (!subscriptions.some((subscription) => subscription.topic === topic)) return;
+        clearTimeout(timer);
+        this.aedes.off('subscribe', listener);
+        resolve();
+      };
+      this.aedes.on('subscribe', listener);
+    });
   }
 
   /** Resolves with the first event (already received or future) that `match` accepts. */
