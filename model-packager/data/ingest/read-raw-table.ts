@@ -26,7 +26,12 @@ export async function readRawTable(path: string, map: ColumnMap, onProgress?: By
   const builder = new TableBuilder(map);
   parser.on('readable', () => {
     let record: string[] | null;
-    while ((record = parser.read() as string[] | null) !== null) builder.add(record);
+    try {
+      while ((record = parser.read() as string[] | null) !== null) builder.add(record);
+    } catch (error) {
+      // A bad header (e.g. a duplicate name) ends the pipeline with its coded error.
+      parser.destroy(error as Error);
+    }
   });
   try {
     await pipeline(createReadStream(path), guard, parser);
@@ -116,6 +121,8 @@ class TableBuilder {
 
   add(record: string[]): void {
     if (!this.header) {
+      // A whitespace-only first line is not a header (a file of blank lines is empty).
+      if (record.every((name) => name.trim() === '')) return;
       this.header = record.map((name) => name.trim());
       this.columns = resolveColumns(this.header, this.map);
       return;

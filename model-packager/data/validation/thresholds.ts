@@ -23,7 +23,7 @@ export const thresholdsSchema = z.object({
   /** Largest share of days missing inside a series' first..last date range. */
   maxMissingDayShare: z.number().min(0).max(1).default(0),
   /** |robust z| above this marks a daily value as an anomaly (z = 0.6745·(x − median)/MAD). */
-  robustZ: z.number().positive().default(10),
+  robustZ: z.number().positive().default(5),
   /** Largest share of anomalous daily values before the anomaly expectation fails. */
   maxAnomalyShare: z.number().min(0).max(1).default(0.01),
   /** Largest share of zero-unit days across all series. */
