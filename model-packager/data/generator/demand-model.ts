@@ -29,7 +29,7 @@ export interface DemandDay {
 
 /**
  * Expected units λ before noise (docs/data.md, "Ground truth"):
- * λ = base · size · weekly[dow] · (1 + A·sin(2π(doy − peak)/365.25 + π/2)) · (1 + g·years)
+ * λ = base · size · weekly[dow] · (1 + A·cos(2π(doy − peak)/365.25)) · max(0.1, 1 + g·years)
  *     · (price / (refPrice · priceIndex))^ε · promoLift · holiday · exp(β·(temp − 15)/10) · rain · level
  */
 export function expectedDemand(store: StoreProfile, item: ItemProfile, day: DemandDay): number {

@@ -7,7 +7,7 @@ import { canonicalColumns, salesRowSchema, type SalesRow } from '../../../protoc
 import { generateSalesData } from '../../../model-packager/data/generator/generate-sales.js';
 import { parseDrifts } from '../../../model-packager/data/generator/drift-options.js';
 import { storeLocalesFileSchema } from '../../../model-packager/data/generator/store-locales.js';
-import { loadSalesData } from '../../../model-packager/data/index.js';
+import { loadSalesData, readStoreLocales } from '../../../model-packager/data/index.js';
 import { isFleetcastError } from '../../../protocols/errors/index.js';
 import { runCli } from '../../helpers/run-cli.js';
 
@@ -145,4 +145,11 @@ test('fleetcast data generate --json writes the file and reports rows, hash and 
   t.is(report.rows, 60);
   t.is(report.sha256, createHash('sha256').update(await readFile(out)).digest('hex'));
   t.is(report.storesPath, `${out}.stores.json`);
+});
+
+test('readStoreLocales finds the locales beside a generated CSV and nothing beside other files', async (t) => {
+  const out = join(dir, 'read-locales.csv');
+  const result = await generateSalesData({ ...base, days: 2, seed: 2, out });
+  t.deepEqual(await readStoreLocales(out), result.storeLocales);
+  t.is(await readStoreLocales(join(dir, 'no-such.csv')), undefined);
 });
