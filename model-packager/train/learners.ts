@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import type { Objective, TrainedModel } from '../models/trained-model.js';
 import { fitGbdt } from '../learners/gbdt/fit-gbdt.js';
+import { fitLinear } from '../learners/linear/fit-linear.js';
+import { fitMlp } from '../learners/mlp/fit-mlp.js';
 import type { LabelledMatrix } from '../learners/training-input.js';
 
 /** Learners `fleetcast train --model` can pick; `auto` lets tuning choose among those available. */
 export const modelChoiceSchema = z.enum(['gbdt', 'mlp', 'linear', 'auto']);
 export type ModelChoice = z.infer<typeof modelChoiceSchema>;
 
-/** Learners implemented in this build (the MLP and linear learners land in model-packager/learners/). */
-export const availableLearners = ['gbdt'] as const;
+/** Learners implemented in this build, in the order `auto` tries them. */
+export const availableLearners = ['gbdt', 'mlp', 'linear'] as const;
 export type LearnerKind = (typeof availableLearners)[number];
 
 /** One fit's result: the model and its per-iteration loss history. */
@@ -19,7 +21,7 @@ export interface LearnerFit {
   bestIteration: number;
 }
 
-/** Inputs of one fit. `budget` is the learner's iteration count (GBDT rounds). */
+/** Inputs of one fit. `budget` is the learner's iteration count (GBDT rounds, MLP epochs, GLM iterations). */
 export interface LearnerFitInput {
   train: LabelledMatrix;
   validation?: LabelledMatrix;
@@ -44,8 +46,10 @@ interface ParamRange {
 export interface LearnerSpec {
   defaults: Record<string, number>;
   space: Record<string, ParamRange>;
-  /** Largest iteration budget (rounds) a tuned fit may use. */
+  /** Largest iteration budget a tuned fit may use. */
   maxBudget: number;
+  /** Objectives the learner implements. */
+  objectives: readonly Objective[];
   fit(input: LearnerFitInput): Promise<LearnerFit>;
 }
 
@@ -64,6 +68,7 @@ const gbdt: LearnerSpec = {
     lambda: { min: 0.1, max: 10, scale: 'log' },
   },
   maxBudget: 300,
+  objectives: ['squared', 'poisson', 'tweedie', 'logistic'],
   async fit(input) {
     const result = await fitGbdt({
       ...input.train,
@@ -77,8 +82,53 @@ const gbdt: LearnerSpec = {
   },
 };
 
+/**
+ * MLP: width and regularisation ranges for a few dozen features; the budget is epochs.
+ * Squared error and Poisson only (what model-packager/learners/mlp implements).
+ */
+const mlp: LearnerSpec = {
+  defaults: { learningRate: 0.003, l2: 0.0001, width: 32, batchSize: 64 },
+  space: {
+    learningRate: { min: 0.0005, max: 0.01, scale: 'log' },
+    l2: { min: 0.00001, max: 0.01, scale: 'log' },
+    width: { min: 8, max: 64, scale: 'int' },
+    batchSize: { min: 32, max: 256, scale: 'int' },
+  },
+  maxBudget: 60,
+  objectives: ['squared', 'poisson'],
+  async fit(input) {
+    const { width, ...params } = input.params;
+    const result = fitMlp({
+      ...input.train,
+      nFeatures: input.featureNames.length,
+      featureNames: input.featureNames,
+      validation: input.validation,
+      onEpoch: input.onIteration,
+      params: { ...params, hiddenLayers: [Math.round(width), Math.max(1, Math.round(width / 2))], batchSize: Math.round(params.batchSize), objective: input.objective as 'squared' | 'poisson', epochs: input.budget, seed: input.seed, earlyStoppingRounds: input.earlyStoppingRounds },
+    });
+    return { model: result.model, history: result.history.map(({ epoch, ...losses }) => ({ iteration: epoch, ...losses })), bestIteration: result.bestEpoch };
+  },
+};
+
+/**
+ * Linear GLM: only the ridge penalty is tuned. Closed form for squared error (the budget is
+ * then irrelevant); Adam iterations otherwise. It reports no per-iteration history, so
+ * early stopping does not apply and the single entry is its final training loss.
+ */
+const linear: LearnerSpec = {
+  defaults: { l2: 1 },
+  space: { l2: { min: 0.001, max: 100, scale: 'log' } },
+  maxBudget: 2_000,
+  objectives: ['squared', 'poisson', 'tweedie', 'logistic'],
+  async fit(input) {
+    const result = fitLinear({ ...input.train, nFeatures: input.featureNames.length, featureNames: input.featureNames, params: { ...input.params, objective: input.objective, iterations: input.budget } });
+    input.onIteration?.(result.iterations, result.trainLoss, undefined);
+    return { model: result.model, history: [{ iteration: result.iterations, train: result.trainLoss }], bestIteration: input.budget - 1 };
+  },
+};
+
 /** The learner implementations by kind. */
-export const learners: Record<LearnerKind, LearnerSpec> = { gbdt };
+export const learners: Record<LearnerKind, LearnerSpec> = { gbdt, mlp, linear };
 
 /** Draws one configuration from `space` with a seeded uniform source. */
 export function sampleParams(spec: LearnerSpec, uniform: () => number): Record<string, number> {

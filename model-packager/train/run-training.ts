@@ -3,6 +3,7 @@ import { FleetcastError, toFleetcastError } from '../../protocols/errors/fleetca
 import { deriveFeatureSpec, fromEpochDay, lookbackDays } from '../../protocols/features/index.js';
 import type { Logger } from '../../protocols/runtime/logger.js';
 import { createProgress, silentProgress, type ProgressReporter } from '../../protocols/runtime/progress.js';
+import { logLoss, wape } from '../../protocols/metrics/index.js';
 import { predictModel } from '../models/predict.js';
 import type { Objective } from '../models/trained-model.js';
 import type { RunStore } from '../tracking/run-store.js';
@@ -97,8 +98,8 @@ export async function runTraining(data: TrainingData, input: TrainingOptionsInpu
   if ((objective === 'logistic') !== (options.target === 'stockout')) {
     throw new FleetcastError('FC_ERR_TRAIN_INVALID_PARAMS', `objective ${objective} does not fit target ${options.target}`, { objective, target: options.target });
   }
-  const kinds: LearnerKind[] = options.model === 'auto' ? [...availableLearners] : availableLearners.filter((kind) => kind === options.model);
-  if (kinds.length === 0) throw new FleetcastError('FC_ERR_TRAIN_LEARNER_UNAVAILABLE', options.model, { available: [...availableLearners] });
+  const kinds: LearnerKind[] = availableLearners.filter((kind) => (options.model === 'auto' || kind === options.model) && learners[kind].objectives.includes(objective));
+  if (kinds.length === 0) throw new FleetcastError('FC_ERR_TRAIN_LEARNER_UNAVAILABLE', `${options.model} with objective ${objective}`, { model: options.model, objective });
   const { store, logger } = context;
   const runId = store.createRun({ objective, target: options.target, params: { ...options, objective }, dataPath: data.dataPath, dataSha256: data.dataSha256, validationReport: data.validationReport });
   logger.info({ runId, rows: data.rows.length }, 'training run started');
@@ -135,6 +136,10 @@ async function train(runId: string, data: TrainingData, options: TrainingOptions
       trials,
       timeBudgetMs: options.timeBudgetSeconds * 1_000,
       seed: options.seed,
+      score: (model, validation) => {
+        const predicted = predictModel(model, validation.X, validation.nRows);
+        return options.target === 'stockout' ? logLoss(validation.y, predicted) : wape(validation.y, predicted);
+      },
       progress: progressOf(),
     });
     chosen = { kind: tuning.best.kind, params: tuning.best.params };

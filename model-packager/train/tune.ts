@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { silentProgress, type ProgressReporter } from '../../protocols/runtime/progress.js';
-import type { Objective } from '../models/trained-model.js';
+import type { Objective, TrainedModel } from '../models/trained-model.js';
 import type { LabelledMatrix } from '../learners/training-input.js';
 import { createRandom } from '../learners/random.js';
 import { sampleParams, type LearnerKind, type LearnerSpec } from './learners.js';
@@ -11,7 +11,7 @@ export interface TrialResult {
   kind: LearnerKind;
   params: Record<string, number>;
   budget: number;
-  /** Validation loss of the learner's objective at the end of the budget (lower is better). */
+  /** `score` of the fitted model on the validation rows (lower is better). */
   score: number;
 }
 
@@ -35,6 +35,8 @@ export interface TuneOptions {
   /** Wall-clock budget in ms; no new fit starts after it. */
   timeBudgetMs: number;
   seed: number;
+  /** Validation score of a fitted model, lower is better (WAPE for units, log loss for binary) — comparable across learners. */
+  score: (model: TrainedModel, validation: LabelledMatrix) => number;
   progress?: ProgressReporter;
 }
 
@@ -44,8 +46,8 @@ const ETA = 3;
 /**
  * Random search with successive halving (issue #3): `trials` configurations get a small
  * budget (rounds), the best 1/ETA move on with ETA× the budget, until one is left or the
- * learner's maximum budget is reached. Scores are the learner's validation loss on the most
- * recent fold. The time budget is checked before each fit; the best result of the highest
+ * learner's maximum budget is reached. Scores are `score` on the most recent fold, the same
+ * for every learner, so `--model auto` compares GBDT, MLP and linear fairly. The time budget is checked before each fit; the best result of the highest
  * rung reached wins. The terminal progress bar counts fits.
  */
 export async function tune(options: TuneOptions): Promise<TuningResult> {
@@ -57,11 +59,11 @@ export async function tune(options: TuneOptions): Promise<TuningResult> {
     const first = trial < options.candidates.length;
     pool.push({ trial, kind: candidate.kind, spec: candidate.spec, params: first ? { ...candidate.spec.defaults } : sampleParams(candidate.spec, uniform) });
   }
-  const maxBudget = Math.max(...options.candidates.map((c) => c.spec.maxBudget));
+  // Rungs as fractions of each learner's maximum budget (…, 1/9, 1/3, 1), fewest first.
   const rungs: number[] = [];
-  for (let budget = maxBudget, survivors = 1; ; budget = Math.floor(budget / ETA), survivors *= ETA) {
-    rungs.unshift(Math.max(1, budget));
-    if (survivors >= options.trials || budget / ETA < 10) break;
+  for (let fraction = 1, survivors = 1; ; fraction /= ETA, survivors *= ETA) {
+    rungs.unshift(fraction);
+    if (survivors >= options.trials || Math.min(...options.candidates.map((c) => c.spec.maxBudget * fraction)) / ETA < 10) break;
   }
   let total = 0;
   for (let i = 0, n = options.trials; i < rungs.length; i += 1, n = Math.max(1, Math.ceil(n / ETA))) total += n;
@@ -78,10 +80,9 @@ export async function tune(options: TuneOptions): Promise<TuningResult> {
         stoppedByTime = true;
         break;
       }
-      const budget = Math.min(rungs[rung], entry.spec.maxBudget);
+      const budget = Math.max(1, Math.floor(rungs[rung] * entry.spec.maxBudget));
       const fit = await entry.spec.fit({ train: options.train, validation: options.validation, featureNames: options.featureNames, objective: options.objective, params: entry.params, budget, seed: options.seed });
-      const last = fit.history[fit.history.length - 1];
-      const result: TrialResult = { trial: entry.trial, kind: entry.kind, params: entry.params, budget, score: last.valid ?? last.train };
+      const result: TrialResult = { trial: entry.trial, kind: entry.kind, params: entry.params, budget, score: options.score(fit.model, options.validation) };
       rungResults.push(result);
       results.push(result);
       done += 1;

@@ -54,6 +54,16 @@ export function auc(labels: Values, scores: Values): number {
   return (rankSumPositive - (positives * (positives + 1)) / 2) / (positives * negatives);
 }
 
+/** Mean log loss −[y·ln p + (1−y)·ln(1−p)], probabilities clipped to [1e−15, 1 − 1e−15] as scikit-learn does. */
+export function logLoss(labels: Values, probabilities: Values): number {
+  let sum = 0;
+  for (let i = 0; i < labels.length; i += 1) {
+    const p = Math.min(1 - 1e-15, Math.max(1e-15, probabilities[i]));
+    sum -= labels[i] === 1 ? Math.log(p) : Math.log(1 - p);
+  }
+  return sum / labels.length;
+}
+
 /** All binary metrics at once. */
 export function binaryMetrics(labels: Values, scores: Values, threshold = 0.5): BinaryMetrics {
   let positives = 0;

@@ -2,6 +2,8 @@ import test from 'ava';
 import { createRandom } from '../../../model-packager/learners/random.js';
 import { learners } from '../../../model-packager/train/learners.js';
 import { tune } from '../../../model-packager/train/tune.js';
+import { predictModel } from '../../../model-packager/models/predict.js';
+import { wape } from '../../../protocols/metrics/index.js';
 
 /** y = 3·x0 + noise, x1 irrelevant. */
 function data(n: number, seed: number): { X: Float32Array; y: Float64Array; nRows: number } {
@@ -16,7 +18,7 @@ function data(n: number, seed: number): { X: Float32Array; y: Float64Array; nRow
   return { X, y, nRows: n };
 }
 
-const base = { candidates: [{ kind: 'gbdt' as const, spec: learners.gbdt }], objective: 'squared' as const, featureNames: ['x0', 'x1'], train: data(400, 1), validation: data(200, 2), seed: 4 };
+const base = { candidates: [{ kind: 'gbdt' as const, spec: learners.gbdt }], objective: 'squared' as const, featureNames: ['x0', 'x1'], train: data(400, 1), validation: data(200, 2), seed: 4, score: (model: Parameters<typeof predictModel>[0], v: { X: Float32Array; y: Float64Array; nRows: number }) => wape(v.y, predictModel(model, v.X, v.nRows)) };
 
 test('successive halving: 9 trials at 33 rounds, best 3 at 100, best 1 at 300; the winner is the best of the last rung', async (t) => {
   const result = await tune({ ...base, trials: 9, timeBudgetMs: 600_000 });

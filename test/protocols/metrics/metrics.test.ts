@@ -1,5 +1,5 @@
 import test from 'ava';
-import { addObservation, auc, binaryMetrics, emptyCounters, mase, maseScale, mergeCounters, metricsFromCounters, regressionMetrics, wape } from '../../../protocols/metrics/index.js';
+import { addObservation, auc, logLoss, binaryMetrics, emptyCounters, mase, maseScale, mergeCounters, metricsFromCounters, regressionMetrics, wape } from '../../../protocols/metrics/index.js';
 
 const actual = [10, 0, 5, 20];
 const predicted = [12, 1, 5, 14];
@@ -42,4 +42,6 @@ test('binary metrics match hand-computed values', (t) => {
   t.is(m.positiveRate, 3 / 5);
   t.is(auc([1, 0], [0.5, 0.5]), 0.5, 'ties count half');
   t.true(Number.isNaN(auc([1, 1], [0.2, 0.3])));
+  t.is(logLoss([1, 0], [0.8, 0.4]), -(Math.log(0.8) + Math.log(0.6)) / 2);
+  t.is(logLoss([1], [0]), -Math.log(1e-15), 'clipped, not infinite');
 });
