@@ -33,6 +33,12 @@ export function floatTensor(name: string, dims: number[], values: ArrayLike<numb
   return { name, dims, dataType: DataType.FLOAT, rawData: rawBytes(Float32Array.from(values)) };
 }
 
+/** A float64 tensor (tree thresholds and leaf weights, see `gbdt-to-onnx.ts`). */
+export function doubleTensor(name: string, dims: number[], values: ArrayLike<number>): ITensorProto {
+  const data = Float64Array.from(values);
+  return { name, dims, dataType: DataType.DOUBLE, rawData: new Uint8Array(data.buffer) };
+}
+
 /** A float16 initializer from half-precision bit patterns (see `compactFloat`). */
 export function float16Tensor(name: string, dims: number[], bits: Uint16Array): ITensorProto {
   return { name, dims, dataType: DataType.FLOAT16, rawData: new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength) };
@@ -56,6 +62,7 @@ export const attr = {
   ints: (name: string, ints: number[]): IAttributeProto => ({ name, type: AttributeType.INTS, ints }),
   floats: (name: string, floats: ArrayLike<number>): IAttributeProto => ({ name, type: AttributeType.FLOATS, floats: Array.from(floats) }),
   strings: (name: string, strings: string[]): IAttributeProto => ({ name, type: AttributeType.STRINGS, strings: strings.map((s) => Buffer.from(s, 'utf8')) }),
+  tensor: (name: string, t: ITensorProto): IAttributeProto => ({ name, type: AttributeType.TENSOR, t }),
 };
 
 /** One graph node. */

@@ -57,6 +57,16 @@ export interface AssembledBundle {
   parity: ParityReport | null;
 }
 
+/**
+ * Refuses a model that outputs NaN/∞ on its own reference rows: the agent could not answer
+ * those POS requests, and golden samples need finite expectations. Typical for brought-in
+ * models that do not handle missing values.
+ */
+function requireFinite(values: Float32Array, what: string): void {
+  const row = values.findIndex((value) => !Number.isFinite(value));
+  if (row >= 0) throw new FleetcastError('FC_ERR_EXPORT_NONFINITE_OUTPUT', `${what} row ${row}: ${values[row]}`, { row, what });
+}
+
 const STEPS = ['export', 'parity', 'quantize', 'golden', 'reference', 'sign'] as const;
 
 function categoricalVocabularies(spec: FeatureSpec, featureNames: string[]): Record<string, string[]> {
@@ -91,7 +101,11 @@ export async function assembleBundle(inputs: AssembleInputs): Promise<AssembledB
   let holdoutPredictions: Float32Array | null = null;
   try {
     samplePredictions = await runner.run(inputs.sampleRows);
-    if (inputs.holdout) holdoutPredictions = await runner.run(inputs.holdout.rows);
+    requireFinite(samplePredictions, 'sample');
+    if (inputs.holdout) {
+      holdoutPredictions = await runner.run(inputs.holdout.rows);
+      requireFinite(holdoutPredictions, 'holdout');
+    }
     if (packaged.source === 'trained') {
       const parityRows = inputs.holdout?.rows ?? inputs.sampleRows;
       parity = checkParity(holdoutPredictions ?? samplePredictions, packaged.inProcessPredict(parityRows));

@@ -18,6 +18,7 @@ export const bundleErrors = {
   FC_ERR_EXPORT_MODEL_INVALID: { message: 'trained model cannot be exported (inconsistent shapes or tree links)', exitCode: 65 },
   FC_ERR_EXPORT_PARITY_FAILED: { message: 'onnxruntime output differs from the in-process model beyond tolerance', exitCode: 70 },
   FC_ERR_EXPORT_ONNX_LOAD_FAILED: { message: 'onnxruntime cannot load or run the model', exitCode: 65 },
+  FC_ERR_EXPORT_NONFINITE_OUTPUT: { message: 'the model outputs NaN or infinity on reference rows', exitCode: 65 },
   FC_ERR_EXPORT_INPUT_SCHEMA_MISMATCH: { message: 'ONNX model inputs/outputs do not match the input schema', exitCode: 65 },
   FC_ERR_QUANTIZE_UNSUPPORTED: { message: 'int8 quantization is only available for MLP models', exitCode: 64 },
   FC_ERR_QUANTIZE_CALIBRATION_EMPTY: { message: 'no calibration rows for int8 quantization', exitCode: 65 },

@@ -6,6 +6,7 @@ import { parsePrivateKeyPem } from '../../protocols/bundle/keys.js';
 import type { FeatureSpec } from '../../protocols/features/spec.js';
 import type { GbdtModel, LinearModel, TrainedModel } from '../../model-packager/models/trained-model.js';
 import { assembleBundle } from '../../model-packager/package/assemble-bundle.js';
+import { predictModel } from '../../model-packager/models/predict.js';
 import { generateSigningKey } from '../../model-packager/package/signing-keys.js';
 
 /** An ed25519 signing key for tests, as KeyObject and PEM texts. */
@@ -77,30 +78,6 @@ export const TEST_GBDT_MODEL: GbdtModel = {
   ],
 };
 
-/** Test oracle: the two fixture models evaluated directly in float64 (parity reference). */
-function evaluate(model: LinearModel | GbdtModel, rows: Float32Array): Float64Array {
-  const f = model.featureNames.length;
-  const out = new Float64Array(rows.length / f);
-  for (let r = 0; r < out.length; r += 1) {
-    const x = rows.subarray(r * f, (r + 1) * f);
-    if (model.kind === 'linear') {
-      out[r] = model.intercept + model.coefficients.reduce((sum, c, i) => sum + (c * (x[i] - model.inputMean[i])) / model.inputStd[i], 0);
-      continue;
-    }
-    let raw = model.baseScore;
-    for (const tree of model.trees) {
-      let node = 0;
-      while (tree.feature[node] !== -1) {
-        const value = x[tree.feature[node]];
-        node = (Number.isNaN(value) ? tree.missingGoesLeft[node] : value <= tree.threshold[node]) ? tree.left[node] : tree.right[node];
-      }
-      raw += tree.value[node];
-    }
-    out[r] = Math.exp(raw);
-  }
-  return out;
-}
-
 /**
  * Deterministic feature rows: lag_7 0…19, weekday, store and item codes. With `withMissing`,
  * every 13th lag_7 is NaN (trees route missing values; linear models have no missing path).
@@ -148,11 +125,11 @@ export async function makeTestBundle(options: TestBundleOptions): Promise<TestBu
   const withMissing = model.kind === 'gbdt';
   const sampleRows = testFeatureRows(64, 0, withMissing);
   const holdoutRows = testFeatureRows(16, 64, withMissing);
-  const holdoutTargets = Array.from(evaluate(model, holdoutRows), (value, i) => Math.max(0, value + (i % 3) - 1));
+  const holdoutTargets = Array.from(predictModel(model, holdoutRows, 16), (value, i) => Math.max(0, value + (i % 3) - 1));
   const built = await assembleBundle({
     name: options.name,
     version: options.version,
-    packaged: { source: 'trained', model, inProcessPredict: (rows) => evaluate(model, rows) },
+    packaged: { source: 'trained', model, inProcessPredict: (rows) => predictModel(model, rows, rows.length / TEST_FEATURE_NAMES.length) },
     featureSpec: options.featureSpec ?? testFeatureSpec(),
     featureNames: TEST_FEATURE_NAMES,
     sampleRows,

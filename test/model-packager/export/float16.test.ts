@@ -1,7 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { float16Bits, float16Value, roundFloat16 } from '../../../model-packager/export/float16.js';
-import { float32FloorThreshold } from '../../../model-packager/export/float32-threshold.js';
 
 test('float16 bit patterns of known values (IEEE 754 binary16)', (t) => {
   t.is(float16Bits(1), 0x3c00);
@@ -15,13 +14,5 @@ test('float16 bit patterns of known values (IEEE 754 binary16)', (t) => {
 
 test('float16 rounding is to nearest: error ≤ half an ulp (2⁻¹¹ relative) in the normal range', (t) => {
   fc.assert(fc.property(fc.double({ min: 6.2e-5, max: 65000, noNaN: true }), (value) => Math.abs(roundFloat16(value) - value) <= value * 2 ** -11));
-  t.pass();
-});
-
-test('float32 floor threshold: largest float32 ≤ t, so x <= t ⇔ x <= floor32(t) for every float32 x', (t) => {
-  t.is(float32FloorThreshold(0.5), 0.5);
-  t.true(float32FloorThreshold(0.1) < 0.1);
-  t.is(float32FloorThreshold(0.1), 0.09999999403953552);
-  fc.assert(fc.property(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e30, max: 1e30 }), fc.float({ noNaN: true, noDefaultInfinity: true }), (threshold, x) => (x <= threshold) === (x <= float32FloorThreshold(threshold))));
   t.pass();
 });

@@ -8,7 +8,8 @@ import { openRunStore } from '../../../model-packager/tracking/index.js';
 import type { BundleManifest } from '../../../protocols/bundle/manifest.js';
 import { runCli } from '../../helpers/run-cli.js';
 import { makeSigningKey, writeKeyFiles } from '../../helpers/bundle-fixtures.js';
-import { syntheticSales } from '../train/synthetic-sales.js';
+import { generateSalesData } from '../../../model-packager/data/generator/generate-sales.js';
+import { loadSalesData } from '../../../model-packager/data/index.js';
 
 const logger = createLogger('test', { level: 'silent' });
 let dir: string;
@@ -22,10 +23,12 @@ test.before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fc-package-run-'));
   runsDb = join(dir, 'runs.db');
   const store = openRunStore(runsDb);
-  const rows = syntheticSales({ stores: 3, items: 5, days: 300, seed: 5 });
-  const data = { rows, dataPath: null, dataSha256: null, validationReport: null };
-  unitsRun = (await runTraining(data, { model: 'gbdt', folds: 1 }, { store, logger, json: true })).runId;
-  stockoutRun = (await runTraining(data, { model: 'gbdt', target: 'stockout', folds: 1 }, { store, logger, json: true })).runId;
+  const generated = await generateSalesData({ stores: 3, items: 5, days: 300, seed: 5, out: join(dir, 'sales.csv') });
+  const sales = await loadSalesData(generated.path);
+  const data = { rows: sales.rows, dataPath: generated.path, dataSha256: sales.dataSha256, validationReport: null };
+  const locales = { locale: generated.storeLocales.defaultLocale, storeLocales: generated.storeLocales.storeLocales };
+  unitsRun = (await runTraining(data, { model: 'gbdt', folds: 1, ...locales }, { store, logger, json: true })).runId;
+  stockoutRun = (await runTraining(data, { model: 'gbdt', target: 'stockout', folds: 1, ...locales }, { store, logger, json: true })).runId;
   store.close();
   const key = makeSigningKey();
   ({ privateKeyPath: keyPath, publicKeyPath: trustPath } = await writeKeyFiles(dir, key));
@@ -42,6 +45,7 @@ test('package --run writes a signed GBDT bundle ≤ 2 MB that verifies, with par
   t.is(body.manifest.model.version, 3);
   t.is(body.manifest.model.task, 'regression');
   t.is(body.manifest.runId, unitsRun);
+  t.regex(body.manifest.trainingDataSha256 ?? '', /^[0-9a-f]{64}$/);
   t.deepEqual(body.manifest.opsets, { '': 13, 'ai.onnx.ml': 3 });
   t.true(body.parity.rows > 0);
   t.truthy(body.manifest.metrics.seasonalNaive?.wape);
