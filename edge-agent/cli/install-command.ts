@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -41,7 +42,7 @@ const STEPS: UpdateState[] = ['verifying', 'staging', 'activating', 'committed']
 async function resolveSettings(options: InstallOptions): Promise<{ dataDir: string; deviceId: string; trustedKeys: TrustedKeys }> {
   let dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
   let deviceId = 'offline-install';
-  const keys = new Map<string, TrustedKeys extends ReadonlyMap<string, infer K> ? K : never>();
+  const keys = new Map<string, KeyObject>();
   if (options.config) {
     const config = await loadAgentConfig(options.config);
     dataDir = config.dataDir;

@@ -1,3 +1,4 @@
+import { unwatchFile, watchFile } from 'node:fs';
 import { mkdir, readdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
@@ -85,6 +86,7 @@ export class ModelStore implements ActiveModelSource {
    */
   async reload(): Promise<ActiveModel | null> {
     const pointer = await readActivePointer(this.layout.activePointer);
+    if (pointer && this.pointer && JSON.stringify(pointer) === JSON.stringify(this.pointer)) return this.current;
     let model: ActiveModel | null = null;
     if (pointer) model = await readInstalledModel(join(this.layout.versionsDir, pointer.dir), pointer.model).catch(() => null);
     const changed = !sameRef(model?.ref, this.current?.ref) || (model === null) !== (this.current === null);
@@ -92,6 +94,17 @@ export class ModelStore implements ActiveModelSource {
     this.current = model;
     if (changed) this.emit();
     return model;
+  }
+
+  /**
+   * Polls `active.json` (stat every `intervalMs`) so a daemon notices an offline install done
+   * by `fleetcast agent install` beside it and swaps to it. Does not keep the process alive;
+   * returns a stop function.
+   */
+  watchPointer(intervalMs = 1_000): () => void {
+    const listener = (): void => void this.reload().catch(() => undefined);
+    watchFile(this.layout.activePointer, { persistent: false, interval: intervalMs }, listener);
+    return () => unwatchFile(this.layout.activePointer, listener);
   }
 
   /** Directory of a retained version. */

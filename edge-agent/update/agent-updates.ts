@@ -44,11 +44,13 @@ export interface AgentUpdateTuning {
  * Wires the model store and the update engine for `startAgent(config, extensions)`: opens the
  * store under `<dataDir>/models`, and on `createUpdates` constructs the `UpdateManager` with
  * the daemon's SQLite handle, uplink and swap hook, then resumes whatever a crash
- * interrupted (issue #5 part B). Call `manager.flushEvents()` when the uplink comes back online.
+ * interrupted (issue #5 part B). The store polls its pointer, so an offline
+ * `fleetcast agent install` beside the running daemon is picked up and swapped in. Call `manager.flushEvents()` when the uplink comes back online.
  */
 export async function prepareAgentUpdates(config: AgentConfig, tuning: AgentUpdateTuning = {}): Promise<AgentUpdateParts> {
   const store = await ModelStore.open({ root: modelStoreRoot(config.dataDir), keepVersions: tuning.keepVersions ?? DEFAULT_KEEP_VERSIONS });
   const trustedKeys = trustedKeysFromConfig(config.trustedKeys);
+  store.watchPointer();
   return {
     store,
     modelSource: store,

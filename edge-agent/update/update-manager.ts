@@ -26,6 +26,7 @@ import { PartialFile } from './partial-file.js';
 import { isAtRest, type UpdateEvent, type UpdateState } from './states.js';
 import { UpdateStateStore } from './state-store.js';
 import { holdForTest } from './test-hold.js';
+import { UpdateLease } from './update-lease.js';
 import { nextState } from './transitions.js';
 
 /** Construction options of the update engine. */
@@ -86,6 +87,7 @@ export class UpdateManager {
   private readonly options: UpdateManagerOptions;
   private readonly states: UpdateStateStore;
   private readonly reporter: EventReporter;
+  private readonly lease: UpdateLease;
   private readonly sender: Sender;
   private readonly blob: BlobTransferOptions;
   private readonly http: HttpTransferOptions;
@@ -99,6 +101,7 @@ export class UpdateManager {
     this.options = options;
     this.states = new UpdateStateStore(options.db);
     this.reporter = new EventReporter(this.states, options.uplink, options.logger);
+    this.lease = new UpdateLease(options.db);
     this.sender = { role: 'device', id: options.deviceId };
     this.blob = { ...DEFAULT_BLOB, ...options.blob };
     this.http = { ...DEFAULT_HTTP, ...options.http };
@@ -180,6 +183,7 @@ export class UpdateManager {
   async deploy(command: DeployCommand): Promise<UpdateOutcome> {
     const finished = this.finishedOutcome(command.deploymentId);
     if (finished) return finished;
+    await this.options.store.reload();
     const record: DeploymentRecord = {
       deploymentId: command.deploymentId,
       kind: 'deploy',
@@ -214,6 +218,7 @@ export class UpdateManager {
     }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const model = await peekModelRef(bytes);
+    await this.options.store.reload();
     const record: DeploymentRecord = {
       deploymentId: `install-${sha256.slice(0, 16)}`,
       kind: 'install',
@@ -242,7 +247,7 @@ export class UpdateManager {
   async rollback(command: RollbackCommand): Promise<UpdateOutcome> {
     const finished = this.finishedOutcome(command.deploymentId);
     if (finished) return finished;
-    const active = this.options.store.active()?.ref ?? null;
+    const active = (await this.options.store.reload())?.ref ?? null;
     const target = command.to ?? (await this.previousRetained(active));
     const record: DeploymentRecord = {
       deploymentId: command.deploymentId,
@@ -264,13 +269,28 @@ export class UpdateManager {
     });
   }
 
-  /** Serialises commands: one deployment at a time; a repeat of the running one joins it. */
+  /**
+   * Serialises commands: one deployment at a time in this process (a repeat of the running one
+   * joins it) and across processes (the SQLite lease). The persisted state is re-read first: a
+   * `fleetcast agent install` beside the daemon may have moved it.
+   */
   private exclusive(deploymentId: string, work: () => Promise<UpdateOutcome>): Promise<UpdateOutcome> {
     if (this.running) {
       if (this.running.deploymentId === deploymentId) return this.running.done;
       return Promise.reject(new FleetcastError('FC_ERR_UPDATE_BUSY', `${this.running.deploymentId} is ${this.state}`, { running: this.running.deploymentId, state: this.state }));
     }
+    try {
+      this.lease.acquire();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const loaded = this.states.load();
+    if (loaded.kind === 'valid' && isAtRest(loaded.state)) {
+      this.state = loaded.state;
+      this.deployment = loaded.deployment;
+    }
     const done = work().finally(() => {
+      this.lease.release();
       this.running = null;
     });
     this.running = { deploymentId, done };
