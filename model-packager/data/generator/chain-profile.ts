@@ -45,6 +45,7 @@ export interface ItemProfile {
 /** Chain-wide weekly shape, Monday..Sunday: Saturday peak, quiet Sunday (shorter hours). */
 const CHAIN_WEEKLY = [0.85, 0.9, 0.95, 1.0, 1.15, 1.35, 0.8];
 
+/** Draws store `index`'s traits; `opensOn` is the day it opens (new-store drift) or −Infinity. */
 export function drawStore(prng: Prng, index: number, opensOn: number): StoreProfile {
   return {
     id: storeId(index),
@@ -58,6 +59,7 @@ export function drawStore(prng: Prng, index: number, opensOn: number): StoreProf
   };
 }
 
+/** Draws item `index`'s traits (25 % slow movers with intermittent demand). */
 export function drawItem(prng: Prng, index: number): ItemProfile {
   const slow = prng.chance(0.25);
   return {

@@ -7,6 +7,7 @@ export class Prng {
   private state: number;
   private spareNormal: number | undefined;
 
+  /** `seed`: any 32-bit unsigned integer. */
   constructor(seed: number) {
     this.state = seed >>> 0;
   }

@@ -25,6 +25,7 @@ export class WeatherModel {
     private readonly prng: Prng,
   ) {}
 
+  /** The next day's weather (call once per day, in order: the anomaly carries over). */
   next(dayOfYear: number): Weather {
     this.anomaly = ANOMALY_PERSISTENCE * this.anomaly + ANOMALY_SIGMA * this.prng.normal();
     const seasonal = this.store.climateMean - this.store.climateAmplitude * Math.cos((2 * Math.PI * (dayOfYear - 15)) / 365.25);

@@ -7,6 +7,7 @@
 /** Spellings read as a missing value, as pandas' `read_csv` does by default (subset). */
 const NULL_MARKERS = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', 'none']);
 
+/** Whether a cell is a missing value (empty or a null marker). */
 export function isNullCell(cell: string): boolean {
   return NULL_MARKERS.has(cell.trim());
 }

@@ -3,6 +3,7 @@ export class GrowableFloat64 {
   private data = new Float64Array(1024);
   length = 0;
 
+  /** Appends one value, doubling the buffer when full. */
   push(value: number): void {
     if (this.length === this.data.length) {
       const next = new Float64Array(this.data.length * 2);
@@ -18,10 +19,12 @@ export class GrowableFloat64 {
   }
 }
 
+/** Int32 counterpart of GrowableFloat64 (interned ids). */
 export class GrowableInt32 {
   private data = new Int32Array(1024);
   length = 0;
 
+  /** Appends one value, doubling the buffer when full. */
   push(value: number): void {
     if (this.length === this.data.length) {
       const next = new Int32Array(this.data.length * 2);
@@ -31,15 +34,18 @@ export class GrowableInt32 {
     this.data[this.length++] = value;
   }
 
+  /** The filled part (a view, no copy). */
   view(): Int32Array {
     return this.data.subarray(0, this.length);
   }
 }
 
+/** Uint8 counterpart of GrowableFloat64 (cell status, booleans). */
 export class GrowableUint8 {
   private data = new Uint8Array(1024);
   length = 0;
 
+  /** Appends one value, doubling the buffer when full. */
   push(value: number): void {
     if (this.length === this.data.length) {
       const next = new Uint8Array(this.data.length * 2);
@@ -49,6 +55,7 @@ export class GrowableUint8 {
     this.data[this.length++] = value;
   }
 
+  /** The filled part (a view, no copy). */
   view(): Uint8Array {
     return this.data.subarray(0, this.length);
   }
@@ -59,6 +66,7 @@ export class StringInterner {
   readonly values: string[] = [];
   private readonly indices = new Map<string, number>();
 
+  /** Index of `value`, assigning the next one on first sight. */
   intern(value: string): number {
     let index = this.indices.get(value);
     if (index === undefined) {

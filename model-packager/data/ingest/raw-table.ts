@@ -40,5 +40,6 @@ export interface RawSalesTable {
   booleans: Partial<Record<BooleanColumnName, BooleanColumn>>;
 }
 
+/** Canonical columns read as numbers / booleans. */
 export const numericColumnNames: readonly NumericColumnName[] = ['units', 'price', 'tempC', 'precipMm'];
 export const booleanColumnNames: readonly BooleanColumnName[] = ['promo', 'stockout'];

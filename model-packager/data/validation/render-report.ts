@@ -10,7 +10,7 @@ export function renderValidationReport(report: ValidationReport): string {
   ];
   const table = [['status', 'expectation', 'column', 'unexpected', '%', 'critical']];
   for (const result of report.results) {
-    const status = result.skipped ? 'skip' : result.success ? 'ok' : result.critical ? 'FAIL' : 'warn';
+    const status = result.success ? 'ok' : result.critical ? 'FAIL' : 'warn';
     table.push([status, result.expectation, result.column ?? '', String(result.unexpectedCount), result.unexpectedPercent.toFixed(2), result.critical ? 'yes' : 'no']);
   }
   const widths = table[0].map((_, column) => Math.max(...table.map((row) => row[column].length)));

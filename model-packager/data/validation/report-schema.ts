@@ -32,12 +32,11 @@ export const expectationResultSchema = z.object({
   sample: z.array(expectationSampleSchema),
   /** The threshold the observed share or bound was compared with, when there is one. */
   threshold: z.union([z.number(), z.string()]).optional(),
-  /** True when the expectation could not run (e.g. its column is absent). */
-  skipped: z.boolean().optional(),
   note: z.string().optional(),
 });
 export type ExpectationResult = z.infer<typeof expectationResultSchema>;
 
+/** Size and shape of the data as read, and the expectation tally. */
 export const validationStatisticsSchema = z.object({
   sourceRows: z.number().int().nonnegative(),
   dailyRows: z.number().int().nonnegative(),

@@ -47,11 +47,6 @@ export function buildResult(fields: {
   return result;
 }
 
-/** A result for an expectation that could not run; it neither passes nor fails the report. */
-export function skippedResult(expectation: string, column: string, critical: boolean, note: string): ExpectationResult {
-  return { expectation, column, critical, success: true, skipped: true, elementCount: 0, unexpectedCount: 0, unexpectedPercent: 0, sample: [], note };
-}
-
 function roundPercent(percent: number): number {
   return Math.round(percent * 1e4) / 1e4;
 }

@@ -30,7 +30,6 @@ export const thresholdsSchema = z.object({
   maxZeroShare: z.number().min(0).max(1).default(0.8),
 });
 export type Thresholds = z.infer<typeof thresholdsSchema>;
-export type ThresholdOverrides = z.input<typeof thresholdsSchema>;
 
 /** Parses `name=value` pairs (value: number or ISO date) into validated thresholds. */
 export function parseThresholds(pairs: readonly string[]): Thresholds {
