@@ -10,15 +10,25 @@ import type { AuditLog } from '../auth/audit-log.js';
 import type { Registry } from '../registry/registry.js';
 import type { Fleet } from '../fleet/fleet.js';
 import type { Predictor } from '../predict/predictor.js';
+import type { Deployments } from '../deployments/desired-state.js';
+import type { TelemetryQueries } from '../telemetry/queries.js';
 import { httpStatusFor } from './http-status.js';
 import { registerRegistryRoutes } from './routes/registry-routes.js';
 import { registerDeviceRoutes } from './routes/device-routes.js';
 import { registerPredictRoutes } from './routes/predict-routes.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
+import { registerDeploymentRoutes } from './routes/deployment-routes.js';
+import { registerTelemetryRoutes } from './routes/telemetry-routes.js';
 import './fastify-augment.js';
 
-/** A route plugin contributed by another part of the controller (deployments, telemetry, distribution). */
-export type RoutePlugin = (app: FastifyInstance) => void | Promise<void>;
+/**
+ * Routes contributed by another part of the controller (e.g. bundle range downloads).
+ * `public` routes skip token auth because they authenticate by other means (device credentials).
+ */
+export interface RoutePlugin {
+  register: (app: FastifyInstance) => void | Promise<void>;
+  public?: boolean;
+}
 
 /** What the REST API serves. */
 export interface ApiDependencies {
@@ -27,6 +37,10 @@ export interface ApiDependencies {
   tokens: TokenStore;
   audit: AuditLog;
   predictor: Predictor;
+  /** Desired-state deployments (broker half); routes are served when present. */
+  deployments?: Deployments;
+  /** Telemetry queries (broker half); routes are served when present. */
+  telemetry?: TelemetryQueries;
   /** Most rows one predict call may score. */
   maxPredictRows?: number;
   /** Routes of the broker half (deployments, telemetry queries, bundle range downloads). */
@@ -103,6 +117,16 @@ export async function buildApiServer(deps: ApiDependencies): Promise<FastifyInst
   registerDeviceRoutes(app, deps.fleet);
   registerPredictRoutes(app, deps.predictor, deps.maxPredictRows ?? 10_000);
   registerAuditRoutes(app, deps.audit);
-  for (const plugin of deps.plugins ?? []) await plugin(app);
+  if (deps.deployments) registerDeploymentRoutes(app, { deployments: deps.deployments, registry: deps.registry, fleet: deps.fleet });
+  if (deps.telemetry) registerTelemetryRoutes(app, { telemetry: deps.telemetry, fleet: deps.fleet });
+  for (const plugin of deps.plugins ?? []) {
+    await app.register(async (scope) => {
+      // Marks every route of a public plugin so the auth hook lets it authenticate by itself.
+      if (plugin.public) scope.addHook('onRoute', (route) => {
+        route.config = { ...route.config, public: true };
+      });
+      await plugin.register(scope);
+    });
+  }
   return app;
 }

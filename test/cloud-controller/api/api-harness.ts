@@ -6,6 +6,12 @@ import { TokenStore } from '../../../cloud-controller/auth/tokens.js';
 import { AuditLog } from '../../../cloud-controller/auth/audit-log.js';
 import { Predictor } from '../../../cloud-controller/predict/predictor.js';
 import type { Registry } from '../../../cloud-controller/registry/registry.js';
+import { Deployments } from '../../../cloud-controller/deployments/desired-state.js';
+import { TelemetryQueries } from '../../../cloud-controller/telemetry/queries.js';
+import { TelemetryIngest } from '../../../cloud-controller/telemetry/ingest.js';
+import { registerBundleRoutes } from '../../../cloud-controller/distribution/http-routes.js';
+import { artifactStoreLocator } from '../../../cloud-controller/distribution/bundle-locator.js';
+import { FleetcastError } from '../../../protocols/errors/fleetcast-error.js';
 import type { TestSigningKey } from '../../helpers/bundle-fixtures.js';
 import { openTestRegistry, tempDir } from '../helpers.js';
 
@@ -14,24 +20,46 @@ export interface TestApi {
   app: FastifyInstance;
   base: string;
   registry: Registry;
+  fleet: Fleet;
+  /** Present with `brokerHalf`: where the device link would write ingested batches. */
+  ingest: TelemetryIngest | null;
   tokens: { viewer: string; operator: string; operator2: string; admin: string };
   audit: AuditLog;
   close(): Promise<void>;
 }
 
 /** Starts the real fastify server on a free loopback port over a fresh data dir. */
-export async function startTestApi(key: TestSigningKey, options: { requireProductionApproval?: boolean } = {}): Promise<TestApi> {
+export async function startTestApi(key: TestSigningKey, options: { requireProductionApproval?: boolean; brokerHalf?: boolean } = {}): Promise<TestApi> {
   const dataDir = tempDir();
   const { db, registry } = openTestRegistry(dataDir, key, options);
   const tokenStore = new TokenStore(db);
   const audit = new AuditLog(db);
+  const fleet = new Fleet(db);
   const predictor = new Predictor(registry, trustedKeysFromPems([key.publicKeyPem]));
-  const app = await buildApiServer({ registry, fleet: new Fleet(db), tokens: tokenStore, audit, predictor });
+  // The broker half's modules over the same db; no device link runs here, so every device is
+  // offline and a deploy only records desired state (a send would fail as not connected).
+  const brokerHalf = options.brokerHalf
+    ? {
+        deployments: new Deployments({
+          db,
+          sendCommand: async () => {
+            throw new FleetcastError('FC_ERR_LINK_NOT_CONNECTED');
+          },
+          isOnline: (deviceId) => fleet.getDevice(deviceId).online,
+          sender: { role: 'controller', id: 'controller' },
+        }),
+        telemetry: new TelemetryQueries(db),
+        plugins: [{ public: true, register: (app: FastifyInstance) => registerBundleRoutes(app, { locate: artifactStoreLocator(dataDir), verifier: fleet }) }],
+      }
+    : {};
+  const app = await buildApiServer({ registry, fleet, tokens: tokenStore, audit, predictor, ...brokerHalf });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     app,
     base,
     registry,
+    fleet,
+    ingest: options.brokerHalf ? new TelemetryIngest(db) : null,
     audit,
     tokens: {
       viewer: tokenStore.create('vera', 'viewer').token,
