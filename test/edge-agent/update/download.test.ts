@@ -1,7 +1,10 @@
 import test from 'ava';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { trustedKeysFromPems } from '../../../protocols/bundle/keys.js';
+import { tamperVariants } from '../../helpers/bundle-tamper.js';
 import { makeSigningKey, makeTestBundle } from '../../helpers/bundle-fixtures.js';
 import { deployCommand } from './helpers/commands.js';
 import { openEngine, tempDataDir } from './helpers/engine.js';
@@ -135,4 +138,24 @@ test('a download whose bytes differ from the command sha256 fails with FC_ERR_UP
   t.is(outcome.errorCode, 'FC_ERR_UPDATE_BUNDLE_HASH_MISMATCH');
   t.is(engine.store.active(), null);
   t.deepEqual(await engine.store.retained(), []);
+});
+
+test('tampered bundles deployed over the blob transfer fail with their code on evt; the active pointer does not move', async (t) => {
+  const { dir, trusted, bundle, controller, engine } = await setup(t);
+  const key = makeSigningKey();
+  controller.offer(bundle.bytes);
+  t.is((await engine.manager.deploy(deployCommand('dep-good', { name: 'demand', version: 2 }, bundle.bytes))).state, 'committed');
+  const pointerBefore = await readFile(join(dir, 'models', 'active.json'), 'utf8');
+  const variants = await tamperVariants(bundle.bytes, key.privateKey);
+  for (const [index, variant] of variants.entries()) {
+    controller.offer(variant.bytes);
+    const deploymentId = `dep-tampered-${index}`;
+    const outcome = await engine.manager.deploy(deployCommand(deploymentId, { name: 'demand', version: 2 }, variant.bytes));
+    t.is(outcome.errorCode, variant.expectedCode, variant.name);
+    const reported = await controller.waitForEvent((event) => event.deploymentId === deploymentId && event.to === 'failed');
+    t.is(reported.from, 'verifying', variant.name);
+    t.is(reported.errorCode, variant.expectedCode, variant.name);
+    t.is(await readFile(join(dir, 'models', 'active.json'), 'utf8'), pointerBefore, variant.name);
+  }
+  t.deepEqual((await servingModel(dir, trusted))?.ref, { name: 'demand', version: 2 });
 });

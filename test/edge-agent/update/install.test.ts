@@ -63,20 +63,22 @@ test('install without trusted keys or data dir gives coded usage errors', async 
   t.is(noDir.code, 64);
 });
 
-test('every tampered bundle is rejected with its code and the previous model keeps serving', async (t) => {
+test('every tampered bundle (and a downgrade) is rejected with its code and the previous model keeps serving', async (t) => {
   const dir = await tempDataDir();
   const key = makeSigningKey();
   const trusted = trustedKeysFromPems([key.publicKeyPem]);
   const v1 = await makeTestBundle({ dir, name: 'demand', version: 1, key });
   const v2 = await makeTestBundle({ dir, name: 'demand', version: 2, key });
+  const v3 = await makeTestBundle({ dir, name: 'demand', version: 3, key });
   const engine = await openEngine(dir, trusted);
-  t.is((await engine.manager.install(v1.path)).state, 'committed');
+  t.is((await engine.manager.install(v2.path)).state, 'committed');
   const pointerBefore = await readFile(join(dir, 'models', 'active.json'), 'utf8');
 
-  const variants = await tamperVariants(v2.bytes, makeSigningKey().privateKey);
+  const variants = await tamperVariants(v3.bytes, makeSigningKey().privateKey);
   const tooNew = await makeTestBundle({ dir, name: 'demand', version: 5, key, minAgentVersion: '99.0.0' });
   variants.push({ name: 'needs a newer agent', bytes: tooNew.bytes, expectedCode: 'FC_ERR_BUNDLE_AGENT_TOO_OLD' });
-  t.true(variants.length >= 12);
+  variants.push({ name: 'downgrade to v1', bytes: v1.bytes, expectedCode: 'FC_ERR_BUNDLE_DOWNGRADE' });
+  t.true(variants.length >= 13);
   for (const variant of variants) {
     const path = join(dir, 'tampered.fcb');
     await writeFile(path, variant.bytes);
@@ -90,10 +92,11 @@ test('every tampered bundle is rejected with its code and the previous model kee
     }
     t.is(code, variant.expectedCode, variant.name);
     t.is(await readFile(join(dir, 'models', 'active.json'), 'utf8'), pointerBefore, variant.name);
-    t.deepEqual(engine.store.active()?.ref, { name: 'demand', version: 1 }, variant.name);
+    t.deepEqual(engine.store.active()?.ref, { name: 'demand', version: 2 }, variant.name);
   }
+  t.deepEqual(await engine.store.retained(), [{ name: 'demand', version: 2 }]);
   engine.close();
-  t.deepEqual((await servingModel(dir, trusted))?.ref, { name: 'demand', version: 1 });
+  t.deepEqual((await servingModel(dir, trusted))?.ref, { name: 'demand', version: 2 });
   t.is(inspectAgentDb(dir).integrity, 'ok');
 });
 
