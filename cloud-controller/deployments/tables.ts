@@ -1,0 +1,33 @@
+import type { ControllerDb } from '../storage/db.js';
+
+/**
+ * Desired state lives in SQLite (issue #6: "nothing depends on the broker's persistence"):
+ * `deployments` is what an operator asked for; `desired_models` is, per device, the one
+ * deployment it should be running, with the last status its `evt` messages reported.
+ */
+export function createDeploymentTables(db: ControllerDb): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS deployments (
+      deployment_id TEXT PRIMARY KEY,
+      model_name TEXT NOT NULL,
+      model_version INTEGER NOT NULL,
+      sha256 TEXT NOT NULL,
+      size INTEGER NOT NULL,
+      rollout_id TEXT,
+      wave INTEGER,
+      created_at TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS desired_models (
+      device_id TEXT PRIMARY KEY,
+      deployment_id TEXT NOT NULL REFERENCES deployments (deployment_id),
+      status TEXT NOT NULL,
+      update_state TEXT,
+      error_code TEXT,
+      detail TEXT,
+      sent_count INTEGER NOT NULL DEFAULT 0,
+      last_sent_at TEXT,
+      updated_at TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS desired_by_deployment ON desired_models (deployment_id);
+  `);
+}

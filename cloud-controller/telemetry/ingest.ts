@@ -1,0 +1,51 @@
+import type { UpBatch } from '../../protocols/messages/up.js';
+import type { ControllerDb } from '../storage/db.js';
+import { createTelemetryTables } from './tables.js';
+
+/** Outcome of one batch: how many records were new and how many had been stored before. */
+export interface IngestResult {
+  inserted: number;
+  duplicates: number;
+}
+
+/**
+ * Stores an `up` batch in one transaction with INSERT OR IGNORE, so the same batch delivered
+ * twice (QoS 1 redelivery, agent retry after a lost ack) is stored once. The caller acks only
+ * after this returns, i.e. after the commit (issue #6: "ack sent after commit").
+ */
+export class TelemetryIngest {
+  private readonly insert;
+  private readonly ingestAll;
+
+  constructor(private readonly db: ControllerDb, private readonly now: () => Date = () => new Date()) {
+    createTelemetryTables(db);
+    this.insert = db.prepare(
+      `INSERT OR IGNORE INTO telemetry_records (device_id, seq, kind, ts, model_name, model_version, body, received_at)
+       VALUES (@deviceId, @seq, @kind, @ts, @modelName, @modelVersion, @body, @receivedAt)`,
+    );
+    this.ingestAll = db.transaction((deviceId: string, batch: UpBatch): IngestResult => {
+      const receivedAt = this.now().toISOString();
+      let inserted = 0;
+      for (const record of batch.records) {
+        const model = 'model' in record ? record.model : null;
+        const info = this.insert.run({
+          deviceId,
+          seq: record.seq,
+          kind: record.kind,
+          ts: record.ts,
+          modelName: model?.name ?? null,
+          modelVersion: model?.version ?? null,
+          body: JSON.stringify(record),
+          receivedAt,
+        });
+        inserted += info.changes;
+      }
+      return { inserted, duplicates: batch.records.length - inserted };
+    });
+  }
+
+  /** Ingests one decoded batch from `deviceId` (the topic's device, already authenticated by the broker). */
+  ingest(deviceId: string, batch: UpBatch): IngestResult {
+    return this.ingestAll(deviceId, batch);
+  }
+}

@@ -1,0 +1,112 @@
+import { join } from 'node:path';
+import type { MqttClient } from 'mqtt';
+import { AedesBrokerAdapter } from '../../../cloud-controller/broker/aedes-adapter.js';
+import { loadOrCreateControllerIdentity } from '../../../cloud-controller/broker/controller-identity.js';
+import { DeviceLink } from '../../../cloud-controller/link/device-link.js';
+import { TelemetryIngest } from '../../../cloud-controller/telemetry/ingest.js';
+import { TelemetryQueries } from '../../../cloud-controller/telemetry/queries.js';
+import { BlobServer } from '../../../cloud-controller/distribution/blob-server.js';
+import { artifactStoreLocator } from '../../../cloud-controller/distribution/bundle-locator.js';
+import { Deployments } from '../../../cloud-controller/deployments/desired-state.js';
+import type { FleetcastError } from '../../../protocols/errors/fleetcast-error.js';
+import { envelope } from '../../../protocols/messages/envelope-factory.js';
+import type { BirthState } from '../../../protocols/messages/state.js';
+import type { ModelRef } from '../../../protocols/envelope.js';
+import { deviceTopic } from '../../../protocols/topics.js';
+import { createFleetFixture, type FleetFixture } from '../broker/fleet-fixture.js';
+import { collect, connectOnce, eventually } from '../broker/mqtt-helpers.js';
+
+/** A running controller side: real aedes, real SQLite fleet, the device link and its modules. */
+export interface LinkHarness {
+  fixture: FleetFixture;
+  adapter: AedesBrokerAdapter;
+  link: DeviceLink;
+  queries: TelemetryQueries;
+  blobs: BlobServer;
+  inboundErrors: Array<{ code: string; topic: string }>;
+  /** Enrols and connects a device, subscribed to its cmd/ack/blob/res; returns the client and its inbox. */
+  device(deviceId: string): Promise<{ client: MqttClient; inbox: Array<{ topic: string; payload: string }>; secret: string }>;
+  close(): Promise<void>;
+}
+
+export async function startLinkHarness(options: { maxConcurrentTransfers?: number; transferIdleMs?: number } = {}): Promise<LinkHarness> {
+  const fixture = createFleetFixture('fc-link-');
+  const brokerDir = join(fixture.dataDir, 'broker');
+  const adapter = new AedesBrokerAdapter({ brokerDir, port: 0, verifier: fixture.fleet, controllerIdentity: loadOrCreateControllerIdentity(brokerDir) });
+  await adapter.start();
+  const sender = { role: 'controller' as const, id: 'controller' };
+  const blobs = new BlobServer({
+    locate: artifactStoreLocator(fixture.dataDir),
+    maxConcurrentTransfers: options.maxConcurrentTransfers ?? 4,
+    transferIdleMs: options.transferIdleMs ?? 60_000,
+    sender,
+  });
+  const inboundErrors: Array<{ code: string; topic: string }> = [];
+  const link = new DeviceLink({
+    connection: adapter.controllerConnection(),
+    fleet: fixture.fleet,
+    telemetry: new TelemetryIngest(fixture.db),
+    blobs,
+    deployments: (publish) =>
+      new Deployments({
+        db: fixture.db,
+        sendCommand: (deviceId, command) => publish(deviceId, 'cmd', command),
+        isOnline: (deviceId) => fixture.fleet.getDevice(deviceId).online,
+        sender,
+      }),
+    sender,
+    onInboundError: (error: FleetcastError, topic) => inboundErrors.push({ code: error.code, topic }),
+  });
+  await link.start();
+  const clients: MqttClient[] = [];
+  return {
+    fixture,
+    adapter,
+    link,
+    queries: new TelemetryQueries(fixture.db),
+    blobs,
+    inboundErrors,
+    async device(deviceId) {
+      const secret = await fixture.enrol(deviceId);
+      const client = await connectOnce({ url: adapter.deviceEndpoint().url, clientId: deviceId, username: deviceId, password: secret });
+      clients.push(client);
+      const inbox = collect(client);
+      await client.subscribeAsync([deviceTopic(deviceId, 'cmd'), deviceTopic(deviceId, 'ack'), deviceTopic(deviceId, 'blob/res')], { qos: 1 });
+      return { client, inbox, secret };
+    },
+    async close() {
+      await Promise.all(clients.map((client) => client.endAsync(true)));
+      await link.stop();
+      await adapter.stop();
+      fixture.cleanup();
+    },
+  };
+}
+
+/** A birth as an agent publishes it on (re)connect. */
+export function birth(deviceId: string, activeModel: ModelRef | null, update: BirthState['update'] = { state: 'idle', deploymentId: null }): BirthState {
+  return {
+    ...envelope({ role: 'device', id: deviceId }),
+    type: 'birth',
+    online: true,
+    agentVersion: '0.1.0',
+    hardwareProfile: 'generic-x86',
+    activeModel,
+    shadowModel: null,
+    retainedModels: activeModel ? [activeModel] : [],
+    update,
+    health: { status: activeModel ? 'healthy' : 'degraded', reasons: activeModel ? [] : ['no_model'] },
+    startedAt: new Date().toISOString(),
+  };
+}
+
+/** Parsed payloads on one channel of an inbox. */
+export function messagesOn<T = Record<string, unknown>>(inbox: Array<{ topic: string; payload: string }>, deviceId: string, channel: 'cmd' | 'ack' | 'blob/res'): T[] {
+  return inbox.filter((m) => m.topic === deviceTopic(deviceId, channel)).map((m) => JSON.parse(m.payload) as T);
+}
+
+/** Waits until `count` messages arrived on a channel. */
+export async function waitForCount(inbox: Array<{ topic: string; payload: string }>, deviceId: string, channel: 'cmd' | 'ack' | 'blob/res', count: number, timeoutMs = 5_000): Promise<void> {
+  const ok = await eventually(async () => messagesOn(inbox, deviceId, channel).length >= count, timeoutMs, 20);
+  if (!ok) throw new Error(`expected ${count} messages on ${deviceId}/${channel}, got ${messagesOn(inbox, deviceId, channel).length}`);
+}
