@@ -2,7 +2,7 @@ import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 
 /**
  * scrypt cost parameters (RFC 7914). N=2^14, r=8, p=1 is the interactive-login setting from
- * the scrypt paper; device authentication happens once per connection, so ~30 ms is affordable.
+ * the scrypt paper (tens of ms per check); `Fleet` caches successful checks so reconnects skip it.
  */
 const SCRYPT = { N: 16384, r: 8, p: 1, keyLength: 32 } as const;
 

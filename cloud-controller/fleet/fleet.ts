@@ -1,3 +1,4 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createLogger } from '../../protocols/runtime/logger.js';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import { assertValidId } from '../../protocols/ids.js';
@@ -71,6 +72,14 @@ function toDevice(row: DeviceRow): Device {
  */
 export class Fleet {
   private readonly enrolListeners: EnrolListener[] = [];
+  /**
+   * deviceId → HMAC of the last secret that passed scrypt. scrypt costs tens of milliseconds on
+   * the broker's thread, so a fleet reconnecting at once after a controller restart would stall
+   * it; a keyed HMAC (key never leaves this process) lets repeat logins skip it. Revocation is
+   * still read from the database on every check.
+   */
+  private readonly verifiedSecrets = new Map<string, Buffer>();
+  private readonly cacheKey = randomBytes(32);
   private readonly revokeListeners: RevokeListener[] = [];
 
   constructor(private readonly db: ControllerDb, private readonly now: () => Date = () => new Date()) {
@@ -114,6 +123,7 @@ export class Fleet {
   async revokeDevice(deviceId: string): Promise<Device> {
     const row = this.requireRow(deviceId);
     if (!row.revoked_at) this.db.prepare('UPDATE devices SET revoked_at = ? WHERE id = ?').run(this.now().toISOString(), deviceId);
+    this.verifiedSecrets.delete(deviceId);
     const device = this.getDevice(deviceId);
     if (!row.revoked_at) {
       for (const listener of this.revokeListeners) {
@@ -133,8 +143,16 @@ export class Fleet {
    */
   verifyDeviceCredentials(deviceId: string, secret: string): boolean {
     const row = this.findRow(deviceId);
-    const matches = verifyDeviceSecret(secret, row?.secret_hash ?? UNMATCHABLE_HASH);
-    return matches && row !== undefined && row.revoked_at === null;
+    if (!row || row.revoked_at !== null) {
+      verifyDeviceSecret(secret, UNMATCHABLE_HASH);
+      return false;
+    }
+    const fingerprint = createHmac('sha256', this.cacheKey).update(deviceId).update('\u0000').update(secret).digest();
+    const cached = this.verifiedSecrets.get(deviceId);
+    if (cached && timingSafeEqual(cached, fingerprint)) return true;
+    if (!verifyDeviceSecret(secret, row.secret_hash)) return false;
+    this.verifiedSecrets.set(deviceId, fingerprint);
+    return true;
   }
 
   /** True when the device is enrolled and revoked (unknown devices are not "revoked"; they fail verification). */

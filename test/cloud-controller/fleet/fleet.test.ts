@@ -62,6 +62,7 @@ test('a revoked device is refused by verifyDeviceCredentials and revoke listener
   });
   const { secret } = await fleet.enrolDevice({ id: 'dev-1', ...store1 });
   t.false(fleet.isRevoked('dev-1'));
+  t.true(fleet.verifyDeviceCredentials('dev-1', secret));
   const device = await fleet.revokeDevice('dev-1');
   t.not(device.revokedAt, null);
   t.true(fleet.isRevoked('dev-1'));
@@ -69,6 +70,20 @@ test('a revoked device is refused by verifyDeviceCredentials and revoke listener
   await fleet.revokeDevice('dev-1');
   t.deepEqual(revoked, ['dev-1']);
   t.is(await fleet.revokeDevice('nope').catch((error: { code: string }) => error.code), 'FC_ERR_DEVICE_NOT_FOUND');
+});
+
+test('a repeat login skips scrypt, but a wrong secret never rides on the cache', async (t) => {
+  const fleet = new Fleet(openControllerDb(tempDir()));
+  const { secret } = await fleet.enrolDevice({ id: 'dev-1', ...store1 });
+  const first = performance.now();
+  t.true(fleet.verifyDeviceCredentials('dev-1', secret));
+  const scryptMs = performance.now() - first;
+  const second = performance.now();
+  t.true(fleet.verifyDeviceCredentials('dev-1', secret));
+  const cachedMs = performance.now() - second;
+  t.true(cachedMs < scryptMs / 5, `cached ${cachedMs} ms vs scrypt ${scryptMs} ms`);
+  t.false(fleet.verifyDeviceCredentials('dev-1', secret.slice(1)));
+  t.true(fleet.verifyDeviceCredentials('dev-1', secret));
 });
 
 test('birth and last-will state messages update inventory; stale retained births are ignored', async (t) => {
