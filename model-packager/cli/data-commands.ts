@@ -9,7 +9,7 @@ import { parseDrifts } from '../data/generator/drift-options.js';
 import { parseGeneratorOptions } from '../data/generator/generator-options.js';
 import { granularitySchema } from '../data/ingest/daily-table.js';
 import { dateFormatSchema } from '../data/ingest/date-formats.js';
-import { loadSalesData } from '../data/load-sales-data.js';
+import { inspectSalesData } from '../data/load-sales-data.js';
 import { parseThresholds } from '../data/validation/thresholds.js';
 import { renderValidationReport } from '../data/validation/render-report.js';
 import type { ValidationReport } from '../data/validation/report-schema.js';
@@ -105,16 +105,15 @@ export function registerDataCommands(program: Command): void {
             granularity: usageFlag(granularitySchema, flags.granularity, '--granularity'),
             dateFormat: flags.dateFormat === undefined ? undefined : usageFlag(dateFormatSchema, flags.dateFormat, '--date-format'),
             thresholds: parseThresholds(flags.threshold),
-            failOnCritical: false,
           };
           let started = false;
-          const loaded = await loadSalesData(csv, options, (bytes, total) => {
+          const inspected = await inspectSalesData(csv, options, (bytes, total) => {
             if (!started) progress.start(total, 'read');
             started = true;
             progress.update(bytes);
           });
           progress.stop();
-          report = loaded.report;
+          report = inspected.report;
           return report;
         },
         renderValidationReport,

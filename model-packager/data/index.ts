@@ -2,7 +2,7 @@
  * Sales data for training (issue #3): `loadSalesData` reads, maps, aggregates and validates a
  * CSV; `generateSalesData` writes a synthetic chain with known ground truth.
  */
-export { loadSalesData, loadSalesDataOptionsSchema, type LoadSalesDataOptions, type LoadedSalesData } from './load-sales-data.js';
+export { loadSalesData, inspectSalesData, loadSalesDataOptionsSchema, type LoadSalesDataOptions, type LoadedSalesData, type InspectedSalesData } from './load-sales-data.js';
 export { validationReportSchema, type ValidationReport, type ExpectationResult } from './validation/report-schema.js';
 export { thresholdsSchema, type Thresholds } from './validation/thresholds.js';
 export { parseColumnMap, columnMapSchema, type ColumnMap } from './ingest/column-map.js';

@@ -39,6 +39,32 @@ export interface LoadedSalesData {
   columns: string[];
 }
 
+/** Validation outcome of a file without materialising rows (what `data validate` needs). */
+export interface InspectedSalesData {
+  report: ValidationReport;
+  dataSha256: string;
+  dateFormat: DateFormat | undefined;
+  /** Daily rows column-wise; undefined when a required column is missing. */
+  daily: DailyTable | undefined;
+}
+
+/**
+ * Reads, maps, aggregates and validates a sales CSV into the daily table and the report,
+ * never throwing for data that merely fails expectations (only garbage input throws).
+ */
+export async function inspectSalesData(path: string, options: LoadSalesDataOptions = {}, onProgress?: ByteProgress): Promise<InspectedSalesData> {
+  const parsedOptions = loadSalesDataOptionsSchema.safeParse(options);
+  if (!parsedOptions.success) throw new FleetcastError('FC_ERR_INVALID_CONFIG', parsedOptions.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
+  const { map, granularity, dateFormat } = parsedOptions.data;
+  const thresholds = resolveThresholds(parsedOptions.data.thresholds);
+  const raw = await readRawTable(path, map, onProgress);
+  const hasRequired = requiredColumns.every((column) => raw.columns.index[column] >= 0);
+  const dates = raw.date ? resolveDates(raw.date, dateFormat) : undefined;
+  const daily = hasRequired && dates ? buildDailyTable(raw, dates.dayOfRow, granularity) : undefined;
+  const report = validateSalesTable({ raw, dates, daily, granularity, thresholds });
+  return { report, dataSha256: raw.dataSha256, dateFormat: dates?.detection.format, daily };
+}
+
 /**
  * Reads, maps, aggregates and validates a sales CSV (issue #3). Rows whose key or units are
  * unusable (null, unparseable, negative) are left out of `rows`, and optional values that
@@ -46,26 +72,12 @@ export interface LoadedSalesData {
  * `onProgress` reports bytes read.
  */
 export async function loadSalesData(path: string, options: LoadSalesDataOptions = {}, onProgress?: ByteProgress): Promise<LoadedSalesData> {
-  const parsedOptions = loadSalesDataOptionsSchema.safeParse(options);
-  if (!parsedOptions.success) throw new FleetcastError('FC_ERR_INVALID_CONFIG', parsedOptions.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
-  const { map, granularity, dateFormat, failOnCritical } = parsedOptions.data;
-  const thresholds = resolveThresholds(parsedOptions.data.thresholds);
-  const raw = await readRawTable(path, map, onProgress);
-  const hasRequired = requiredColumns.every((column) => raw.columns.index[column] >= 0);
-  const dates = raw.date ? resolveDates(raw.date, dateFormat) : undefined;
-  const daily = hasRequired && dates ? buildDailyTable(raw, dates.dayOfRow, granularity) : undefined;
-  const report = validateSalesTable({ raw, dates, daily, granularity, thresholds });
-  if (failOnCritical && !report.success) {
+  const { report, dataSha256, dateFormat, daily } = await inspectSalesData(path, options, onProgress);
+  if (loadSalesDataOptionsSchema.shape.failOnCritical.parse(options.failOnCritical) && !report.success) {
     const failed = report.results.filter((result) => result.critical && !result.success).map((result) => `${result.expectation}${result.column ? `(${result.column})` : ''}`);
     throw new FleetcastError('FC_ERR_DATA_VALIDATION_FAILED', failed.join(', '), { failed, report });
   }
-  return {
-    rows: daily ? toSalesRows(daily) : [],
-    report,
-    dataSha256: raw.dataSha256,
-    dateFormat: dates?.detection.format,
-    columns: Object.keys(report.statistics.columns),
-  };
+  return { rows: daily ? toSalesRows(daily) : [], report, dataSha256, dateFormat, columns: Object.keys(report.statistics.columns) };
 }
 
 /** Canonical rows from the daily table; rows without valid units are dropped. */
