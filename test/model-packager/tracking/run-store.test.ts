@@ -1,11 +1,22 @@
 import test from 'ava';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { FleetcastError } from '../../../protocols/errors/fleetcast-error.js';
 import { getRun, loadRunModel, openRunStore } from '../../../model-packager/tracking/index.js';
 import { TEST_LINEAR_MODEL, testFeatureSpec } from '../../helpers/bundle-fixtures.js';
+import { repoRoot } from '../../helpers/paths.js';
+
+/** The checkout's commit, or null when the tests run outside a git checkout (as the run store records it). */
+function headCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
 
 const newRun = { objective: 'squared', target: 'units' as const, params: { trials: 1 }, dataPath: 'x.csv', dataSha256: 'a'.repeat(64), validationReport: { success: true } };
 
@@ -32,7 +43,8 @@ test('a run round-trips: params, iterations, metrics, spec, artifacts (float32 b
   t.deepEqual(run.featureSpec, testFeatureSpec());
   t.deepEqual(run.validationReport, { success: true });
   t.is(run.dataSha256, 'a'.repeat(64));
-  t.regex(run.codeVersion.gitCommit ?? '', /^[0-9a-f]{40}$/);
+  t.is(run.codeVersion.gitCommit, headCommit());
+  t.is(run.codeVersion.packageVersion, (JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version);
   t.deepEqual(loadRunModel(id, dbPath), TEST_LINEAR_MODEL);
 
   const reopened = openRunStore(dbPath);

@@ -69,7 +69,7 @@ test('bad options are coded and too little history fails the tracked run', async
   const input = { rows: data.rows, dataPath: null, dataSha256: null, validationReport: null };
   const context = { store, logger, json: true };
   t.is((await t.throwsAsync<FleetcastError>(runTraining(input, { target: 'units', objective: 'logistic' }, context)))?.code, 'FC_ERR_TRAIN_INVALID_PARAMS');
-  t.is((await t.throwsAsync<FleetcastError>(runTraining(input, { model: 'mlp' }, context)))?.code, 'FC_ERR_TRAIN_LEARNER_UNAVAILABLE');
+  t.is((await t.throwsAsync<FleetcastError>(runTraining(input, { model: 'mlp', objective: 'tweedie' }, context)))?.code, 'FC_ERR_TRAIN_LEARNER_UNAVAILABLE');
   t.is((await t.throwsAsync<FleetcastError>(runTraining(input, {}, context)))?.code, 'FC_ERR_TRAIN_TOO_LITTLE_HISTORY');
   const [failed] = store.listRuns();
   t.is(failed.status, 'failed');
