@@ -5,10 +5,11 @@ import { createRandom, shuffleInPlace } from '../random.js';
 import { checkFeatureNames, checkLabelledMatrix, parseParams, type LabelledMatrix } from '../training-input.js';
 import { binMatrix, binnedBytes, computeFeatureEdges } from './binning.js';
 import { addBinnedTree, toTree, type GrownTree } from './grown-tree.js';
-import { HistogramPool } from './histogram-pool.js';
+import { HistogramPool, kernelCount } from './histogram-pool.js';
+import { createFitMemory, groupsPerWorker, planFitMemory } from './wasm/fit-memory.js';
 import { objectiveFunctions } from '../objectives.js';
 import { gbdtParamsSchema, type GbdtParamsInput } from './params.js';
-import { growTree, type GrowContext } from './tree-grower.js';
+import { growTree } from './tree-grower.js';
 
 /** Training input of `fitGbdt`. */
 export interface FitGbdtOptions extends LabelledMatrix {
@@ -55,29 +56,28 @@ export async function fitGbdt(options: FitGbdtOptions): Promise<FitGbdtResult> {
   if (!Number.isInteger(workers) || workers < 0) throw new FleetcastError('FC_ERR_TRAIN_INVALID_PARAMS', `workers must be a non-negative integer, got ${workers}`);
 
   const edges = computeFeatureEdges(options.X, nRows, nFeatures, params.maxBins);
-  const binsBuffer = new SharedArrayBuffer(binnedBytes(nRows, nFeatures));
-  const bins = new Uint8Array(binsBuffer);
+  const kernels = kernelCount(nFeatures, workers);
+  const layout = planFitMemory(nRows, nFeatures, kernels, groupsPerWorker(nFeatures, kernels));
+  const memory = createFitMemory(layout);
+  const bins = new Uint8Array(memory.buffer, layout.bins, binnedBytes(nRows, nFeatures));
   binMatrix(options.X, nRows, nFeatures, edges, bins);
   const validation = options.validation;
   const validBins = validation ? new Uint8Array(binnedBytes(validation.nRows, nFeatures)) : undefined;
   if (validation && validBins) binMatrix(validation.X, validation.nRows, nFeatures, edges, validBins);
 
-  const gradBuffer = new SharedArrayBuffer(nRows * 4);
-  const hessBuffer = new SharedArrayBuffer(nRows * 4);
-  const rowsBuffer = new SharedArrayBuffer(nRows * 4);
-  const grad = new Float32Array(gradBuffer);
-  const hess = new Float32Array(hessBuffer);
-  const rows = new Uint32Array(rowsBuffer);
+  const grad = new Float32Array(memory.buffer, layout.grad, nRows);
+  const hess = new Float32Array(memory.buffer, layout.hess, nRows);
+  const rows = new Uint32Array(memory.buffer, layout.rows, nRows);
   const objective = objectiveFunctions(params.objective, params);
   const baseScore = objective.baseScore(y);
   const raw = new Float64Array(nRows).fill(baseScore);
   const validRaw = validation ? new Float64Array(validation.nRows).fill(baseScore) : undefined;
 
   const pool = new HistogramPool(
-    { bins: binsBuffer, grad: gradBuffer, hess: hessBuffer, rows: rowsBuffer, nRows, nFeatures, binCounts: edges.map((e) => e.length), lambda: params.lambda, minChildWeight: params.minChildWeight },
+    { memory, layout, nRows, nFeatures, binCounts: edges.map((e) => e.length), lambda: params.lambda, minChildWeight: params.minChildWeight },
     workers,
+    2 ** (params.maxDepth - 1),
   );
-  const context: GrowContext = { pool, bins, nRows, rows, scratch: new Uint32Array(nRows), params };
   const random = createRandom(params.seed);
   const featureOrder = Uint32Array.from({ length: nFeatures }, (_, f) => f);
   const activeFeatures = new Uint8Array(nFeatures);
@@ -107,7 +107,7 @@ export async function fitGbdt(options: FitGbdtOptions): Promise<FitGbdtResult> {
         G += grad[rows[i]];
         H += hess[rows[i]];
       }
-      const tree = await growTree(context, sampleCount, params.subsample >= 1, activeFeatures, G, H);
+      const tree = await growTree(pool, params, sampleCount, params.subsample >= 1, activeFeatures, G, H);
       trees.push(tree);
       for (let node = 0; node < tree.feature.length; node += 1) {
         if (tree.feature[node] >= 0) continue;

@@ -1,43 +1,66 @@
-import { GROUP_WIDTH, MISSING_BIN } from './binning.js';
+import { Barrier, BARRIER_SLOTS } from './barrier.js';
+import { binnedBytes, GROUP_WIDTH, MISSING_BIN } from './binning.js';
+import { APPLY_STRIDE, RowPartitioner } from './row-partition.js';
+import { GROUP_HISTOGRAM_BYTES, type FitMemoryLayout, type WorkerRegions } from './wasm/fit-memory.js';
+import { instantiateHistogramKernels, type HistogramExports } from './wasm/histogram-module.js';
+import type { WasmMemory } from './wasm/webassembly-api.js';
 
 /** Histogram slots per feature: value bins 0…254 plus the missing bin 255, each a (grad, hess) pair. */
 const FEATURE_STRIDE = (MISSING_BIN + 1) * 2;
 const GROUP_STRIDE = FEATURE_STRIDE * GROUP_WIDTH;
 
-/** Values per node in a level result: gain, feature, bin, missingGoesLeft, GL, HL, GR, HR. */
-export const SPLIT_STRIDE = 8;
-/** Ints per node in a level task: id, start, end, build (1) or subtract (0), parent id, sibling id. */
-export const NODE_STRIDE = 6;
+/** Values per node in a level result: gain, feature, bin, missingGoesLeft, GL, HL, GR, HR, start, end. */
+export const SPLIT_STRIDE = 10;
 
-/** What a kernel shares with the tree builder: the binned matrix, gradients and the row partition. */
+/** What a kernel shares with the tree builder and the other kernels of the same fit. */
 export interface KernelInit {
-  /** Binned matrix in the grouped column-major layout of `binOffset` (binning.ts). */
-  bins: SharedArrayBuffer;
-  /** Float32 gradient and hessian per row, rewritten by the builder every round. */
-  grad: SharedArrayBuffer;
-  hess: SharedArrayBuffer;
-  /** Uint32 row indices; every node owns the contiguous range [start, end). */
-  rows: SharedArrayBuffer;
+  /**
+   * Shared memory of the fit holding, at `layout` offsets, the binned matrix, the float32
+   * gradients and hessians (rewritten by the builder every round) and the Uint32 row index
+   * array in which every node owns the contiguous range [start, end).
+   */
+  memory: WasmMemory;
+  layout: FitMemoryLayout;
+  /** Int32 barrier slots followed by the per-(split, worker) left counts of the row partition. */
+  control: SharedArrayBuffer;
   nRows: number;
   nFeatures: number;
   /** 4-feature groups whose histograms this kernel builds (feature-parallel split between workers). */
   ownedGroups: number[];
+  /** This kernel's index among `workerCount` kernels (row chunks of the partition). */
+  workerIndex: number;
+  workerCount: number;
   /** Value bins per feature (all features). */
   binCounts: number[];
   lambda: number;
   minChildWeight: number;
 }
 
-/** One level of one tree: which nodes to histogram and how. */
+/** One level of one tree. */
 export interface LevelTask {
-  /** NODE_STRIDE ints per node; subtract nodes use `parent − sibling`, the sibling being built in this task. */
-  nodes: Int32Array;
-  /** Gradient and hessian sums (G, H) per node, as the builder computed them. */
+  /** APPLY_STRIDE ints per split chosen in the previous level; empty for the root level. */
+  apply: Int32Array;
+  /** The root's row range [rootStart, rootEnd) when `apply` is empty (root id 0). */
+  rootStart: number;
+  rootEnd: number;
+  /** Gradient and hessian sums (G, H) per node of this level: the root, or left then right child per split. */
   sums: Float64Array;
   /** 1 where the feature is sampled for this tree (column subsampling). */
   activeFeatures: Uint8Array;
-  /** The only node is the root and its rows are 0 … nRows−1 in order (no row subsampling). */
+  /** The root's rows are 0 … nRows−1 in order (no row subsampling): read them without the index. */
   identityRoot: boolean;
+  /** False when the level's nodes are final leaves: only partition the rows. */
+  findSplits: boolean;
+}
+
+/** A node of the current level as the kernel sees it. */
+interface LevelNode {
+  id: number;
+  start: number;
+  end: number;
+  build: boolean;
+  parent: number;
+  sibling: number;
 }
 
 /**
@@ -47,60 +70,88 @@ export interface LevelTask {
  * minus it (the subtraction trick), computed in place in the parent's buffer.
  */
 export class HistogramKernel {
-  private readonly words: Uint32Array;
-  private readonly grad: Float32Array;
-  private readonly hess: Float32Array;
-  private readonly rows: Uint32Array;
-  private readonly orderedGrad: Float32Array;
-  private readonly orderedHess: Float32Array;
+  private readonly wasm: HistogramExports;
+  private readonly regions: WorkerRegions;
+  /** View of this worker's wasm scratch histogram. */
+  private readonly scratch: Float64Array;
   private histograms = new Map<number, Float64Array>();
   private readonly freeHistograms: Float64Array[] = [];
+  private readonly partitioner: RowPartitioner;
 
   constructor(private readonly init: KernelInit) {
-    this.words = new Uint32Array(init.bins);
-    this.grad = new Float32Array(init.grad);
-    this.hess = new Float32Array(init.hess);
-    this.rows = new Uint32Array(init.rows);
-    this.orderedGrad = new Float32Array(init.nRows);
-    this.orderedHess = new Float32Array(init.nRows);
+    const { memory, layout } = init;
+    this.wasm = instantiateHistogramKernels(memory);
+    this.regions = layout.workers[init.workerIndex];
+    this.scratch = new Float64Array(memory.buffer, this.regions.histogram, init.ownedGroups.length * GROUP_STRIDE);
+    const control = new Int32Array(init.control);
+    this.partitioner = new RowPartitioner(
+      new Uint8Array(memory.buffer, layout.bins, binnedBytes(layout.nRows, layout.nFeatures)),
+      new Uint32Array(memory.buffer, layout.rows, layout.nRows),
+      layout.nRows,
+      control.subarray(BARRIER_SLOTS),
+      init.workerIndex,
+      init.workerCount,
+      new Barrier(control, 0, init.workerCount),
+    );
   }
 
-  /** Histograms for every node of the level, then the best split per node (SPLIT_STRIDE values each). */
+  /**
+   * Partitions the rows of the previous level's splits, builds histograms for every node of
+   * this level (smaller child from rows, larger = parent − smaller) and returns each node's
+   * best split among this kernel's features plus its row range (SPLIT_STRIDE values per node).
+   */
   processLevel(task: LevelTask): Float64Array {
-    const nodeCount = task.nodes.length / NODE_STRIDE;
-    const groups = this.activeGroups(task.activeFeatures);
+    const nodes = this.levelNodes(task);
+    const result = new Float64Array(nodes.length * SPLIT_STRIDE);
+    nodes.forEach((node, k) => {
+      result[k * SPLIT_STRIDE] = -Infinity;
+      result[k * SPLIT_STRIDE + 8] = node.start;
+      result[k * SPLIT_STRIDE + 9] = node.end;
+    });
     const previous = this.histograms;
     const current = new Map<number, Float64Array>();
-    for (let pass = 0; pass < 2; pass += 1) {
-      for (let k = 0; k < nodeCount; k += 1) {
-        const o = k * NODE_STRIDE;
-        const build = task.nodes[o + 3] === 1;
-        if (build !== (pass === 0)) continue;
-        const id = task.nodes[o];
-        if (build) {
-          const histogram = this.freeHistograms.pop() ?? new Float64Array(this.init.ownedGroups.length * GROUP_STRIDE);
-          this.build(histogram, groups, task.nodes[o + 1], task.nodes[o + 2], task.identityRoot);
-          current.set(id, histogram);
-        } else {
-          const parent = previous.get(task.nodes[o + 4]);
-          const sibling = current.get(task.nodes[o + 5]);
-          if (!parent || !sibling) throw new Error(`histogram of node ${task.nodes[o + 4]} or ${task.nodes[o + 5]} is missing`);
-          previous.delete(task.nodes[o + 4]);
-          for (const k of groups) {
-            for (let i = k * GROUP_STRIDE, end = (k + 1) * GROUP_STRIDE; i < end; i += 1) parent[i] -= sibling[i];
-          }
-          current.set(id, parent);
-        }
+    if (task.findSplits) {
+      const groups = this.activeGroups(task.activeFeatures);
+      for (const node of nodes) {
+        if (!node.build) continue;
+        const histogram = this.freeHistograms.pop() ?? new Float64Array(this.init.ownedGroups.length * GROUP_STRIDE);
+        this.build(histogram, groups, node.start, node.end, task.identityRoot);
+        current.set(node.id, histogram);
       }
+      for (const node of nodes) {
+        if (node.build) continue;
+        const parent = previous.get(node.parent);
+        const sibling = current.get(node.sibling);
+        if (!parent || !sibling) throw new Error(`histogram of node ${node.parent} or ${node.sibling} is missing`);
+        previous.delete(node.parent);
+        for (const k of groups) {
+          for (let i = k * GROUP_STRIDE, end = (k + 1) * GROUP_STRIDE; i < end; i += 1) parent[i] -= sibling[i];
+        }
+        current.set(node.id, parent);
+      }
+      nodes.forEach((node, k) => {
+        const histogram = current.get(node.id);
+        if (histogram) this.bestSplit(histogram, groups, task.sums[2 * k], task.sums[2 * k + 1], task.activeFeatures, result, k * SPLIT_STRIDE);
+      });
     }
     for (const unused of previous.values()) this.freeHistograms.push(unused);
     this.histograms = current;
-    const result = new Float64Array(nodeCount * SPLIT_STRIDE);
-    for (let k = 0; k < nodeCount; k += 1) {
-      const histogram = current.get(task.nodes[k * NODE_STRIDE]);
-      if (histogram) this.bestSplit(histogram, groups, task.sums[2 * k], task.sums[2 * k + 1], task.activeFeatures, result, k * SPLIT_STRIDE);
-    }
     return result;
+  }
+
+  /** The level's nodes: the root, or both children of every applied split (rows partitioned first). */
+  private levelNodes(task: LevelTask): LevelNode[] {
+    if (task.apply.length === 0) return [{ id: 0, start: task.rootStart, end: task.rootEnd, build: true, parent: -1, sibling: -1 }];
+    const bounds = this.partitioner.apply(task.apply);
+    const nodes: LevelNode[] = [];
+    for (let k = 0; k < bounds.length / 3; k += 1) {
+      const [start, middle, end] = [bounds[3 * k], bounds[3 * k + 1], bounds[3 * k + 2]];
+      const o = k * APPLY_STRIDE;
+      const [parent, leftId, rightId] = [task.apply[o], task.apply[o + 6], task.apply[o + 7]];
+      const buildLeft = middle - start <= end - middle;
+      nodes.push({ id: leftId, start, end: middle, build: buildLeft, parent, sibling: rightId }, { id: rightId, start: middle, end, build: !buildLeft, parent, sibling: leftId });
+    }
+    return nodes;
   }
 
   /** Local indices (into `ownedGroups`) of groups with at least one feature sampled for this tree. */
@@ -117,36 +168,22 @@ export class HistogramKernel {
     return local;
   }
 
+  /** Histograms of the node's rows for the active groups, accumulated by the wasm kernels (histogram.wat). */
   private build(histogram: Float64Array, groups: number[], start: number, end: number, identity: boolean): void {
     const count = end - start;
-    const nRows = this.init.nRows;
-    let grad = this.grad;
-    let hess = this.hess;
-    const rows = this.rows.subarray(start, end);
-    if (!identity) {
-      // Gather the node's gradients once into partition order (LightGBM's "ordered gradients")
-      // so the loop below reads them sequentially for every feature group.
-      grad = this.orderedGrad;
-      hess = this.orderedHess;
-      for (let i = 0; i < count; i += 1) {
-        const row = rows[i];
-        grad[i] = this.grad[row];
-        hess[i] = this.hess[row];
-      }
-    }
+    const { layout, ownedGroups } = this.init;
+    const { orderedGrad, orderedHess } = this.regions;
+    const rows = layout.rows + 4 * start;
+    // Gather the node's gradients once into partition order (LightGBM's "ordered gradients")
+    // so the per-group passes read them sequentially.
+    if (!identity) this.wasm.gather(rows, layout.grad, layout.hess, count, orderedGrad, orderedHess);
     for (const k of groups) {
-      const group = this.init.ownedGroups[k];
-      const words = this.words.subarray(group * nRows, (group + 1) * nRows);
-      const base = k * GROUP_STRIDE;
-      histogram.fill(0, base, base + GROUP_STRIDE);
-      const b1 = base + FEATURE_STRIDE;
-      const b2 = base + 2 * FEATURE_STRIDE;
-      const b3 = base + 3 * FEATURE_STRIDE;
-      if (identity) {
-        for (let i = 0; i < count; i += 1) accumulate(histogram, words[i], grad[i], hess[i], base, b1, b2, b3);
-      } else {
-        for (let i = 0; i < count; i += 1) accumulate(histogram, words[rows[i]], grad[i], hess[i], base, b1, b2, b3);
-      }
+      const words = layout.bins + ownedGroups[k] * layout.nRows * GROUP_WIDTH;
+      const target = this.regions.histogram + k * GROUP_HISTOGRAM_BYTES;
+      this.scratch.fill(0, k * GROUP_STRIDE, (k + 1) * GROUP_STRIDE);
+      if (identity) this.wasm.build(words, rows, layout.grad, layout.hess, count, target, 1);
+      else this.wasm.build(words, rows, orderedGrad, orderedHess, count, target, 0);
+      histogram.set(this.scratch.subarray(k * GROUP_STRIDE, (k + 1) * GROUP_STRIDE), k * GROUP_STRIDE);
     }
   }
 
@@ -196,20 +233,4 @@ export class HistogramKernel {
     }
     if (bestScore > -Infinity) out[o] = 0.5 * (bestScore - (G * G) / (H + lambda));
   }
-}
-
-/** Adds one row's (g, h) to the bins of the four features packed in `word`. */
-function accumulate(histogram: Float64Array, word: number, g: number, h: number, b0: number, b1: number, b2: number, b3: number): void {
-  const s0 = b0 + ((word & 0xff) << 1);
-  const s1 = b1 + ((word >>> 7) & 0x1fe);
-  const s2 = b2 + ((word >>> 15) & 0x1fe);
-  const s3 = b3 + ((word >>> 23) & 0x1fe);
-  histogram[s0] += g;
-  histogram[s0 + 1] += h;
-  histogram[s1] += g;
-  histogram[s1 + 1] += h;
-  histogram[s2] += g;
-  histogram[s2 + 1] += h;
-  histogram[s3] += g;
-  histogram[s3 + 1] += h;
 }

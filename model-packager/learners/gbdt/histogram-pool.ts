@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { FleetcastError } from '../../../protocols/errors/fleetcast-error.js';
+import { BARRIER_SLOTS } from './barrier.js';
 import { groupCount } from './binning.js';
 import { HistogramKernel, SPLIT_STRIDE, type KernelInit, type LevelTask } from './histogram-kernel.js';
 
@@ -22,15 +23,20 @@ export class HistogramPool {
   private failure: Error | undefined;
   private closing = false;
 
-  constructor(init: Omit<KernelInit, 'ownedGroups'>, workerCount: number) {
+  /**
+   * `init.layout` must have one worker region per kernel (`kernelCount(…)`);
+   * `maxSplitsPerLevel` sizes the shared partition counts (2^(maxDepth−1) for level-wise trees).
+   */
+  constructor(init: Omit<KernelInit, 'ownedGroups' | 'workerIndex' | 'workerCount' | 'control'>, workerCount: number, maxSplitsPerLevel: number) {
     const groups = groupCount(init.nFeatures);
+    const count = kernelCount(init.nFeatures, workerCount);
+    const control = new SharedArrayBuffer(4 * (BARRIER_SLOTS + maxSplitsPerLevel * count));
     if (workerCount === 0) {
-      this.localKernel = new HistogramKernel({ ...init, ownedGroups: range(0, groups, 1) });
+      this.localKernel = new HistogramKernel({ ...init, control, workerIndex: 0, workerCount: 1, ownedGroups: range(0, groups, 1) });
       return;
     }
-    const count = Math.min(workerCount, groups);
     for (let w = 0; w < count; w += 1) {
-      const worker = new Worker(workerUrl, { workerData: { ...init, ownedGroups: range(w, groups, count) } });
+      const worker = new Worker(workerUrl, { workerData: { ...init, control, workerIndex: w, workerCount: count, ownedGroups: range(w, groups, count) } });
       worker.on('message', (result: Float64Array) => this.settle(worker, undefined, result));
       worker.on('error', (error) => this.settle(worker, error));
       worker.on('exit', (code) => {
@@ -85,6 +91,11 @@ export class HistogramPool {
       pending?.resolve(result);
     }
   }
+}
+
+/** Kernels a pool runs: one in-process for `workers: 0`, else one per worker, at most one per feature group. */
+export function kernelCount(nFeatures: number, workerCount: number): number {
+  return Math.max(1, Math.min(workerCount, groupCount(nFeatures)));
 }
 
 function range(start: number, end: number, step: number): number[] {
