@@ -17,10 +17,16 @@ const NUMBER_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 /** Cell status codes stored per row in typed arrays. */
 export const CellStatus = { ok: 0, null: 1, invalid: 2 } as const;
 
-/** A decimal number, or NaN when the cell is not one (callers check null first). */
-export function parseNumberCell(cell: string): number {
+const DECIMAL_COMMA_PATTERN = /^[+-]?\d+,\d+$/;
+
+/**
+ * A decimal number, or NaN when the cell is not one (callers check null first). With
+ * `decimalComma` (semicolon/tab files) "3,50" reads as 3.5; thousands separators are not accepted.
+ */
+export function parseNumberCell(cell: string, decimalComma = false): number {
   const trimmed = cell.trim();
-  return NUMBER_PATTERN.test(trimmed) ? Number(trimmed) : Number.NaN;
+  if (NUMBER_PATTERN.test(trimmed)) return Number(trimmed);
+  return decimalComma && DECIMAL_COMMA_PATTERN.test(trimmed) ? Number(trimmed.replace(',', '.')) : Number.NaN;
 }
 
 const TRUE_WORDS = new Set(['true', '1', 'yes', 'y', 't']);

@@ -1,5 +1,6 @@
 import type { CanonicalColumn } from '../../../protocols/data/sales-row.js';
 import type { ResolvedColumns } from './column-map.js';
+import type { Delimiter } from './sniff-delimiter.js';
 
 /** A numeric source column: values (NaN unless ok) and per-row CellStatus. */
 export interface NumericColumn {
@@ -33,6 +34,8 @@ export interface RawSalesTable {
   columns: ResolvedColumns;
   /** sha256 of the file bytes, so a training run records exactly which data it saw. */
   dataSha256: string;
+  /** Field delimiter found in the header line. */
+  delimiter: Delimiter;
   store?: InternedColumn;
   item?: InternedColumn;
   date?: InternedColumn;

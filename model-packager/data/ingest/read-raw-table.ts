@@ -7,6 +7,7 @@ import { parse, CsvError } from 'csv-parse';
 import { FleetcastError } from '../../../protocols/errors/fleetcast-error.js';
 import { resolveColumns, type ColumnMap, type ResolvedColumns } from './column-map.js';
 import { CellStatus, isNullCell, parseBooleanCell, parseNumberCell } from './cell-parsers.js';
+import { sniffDelimiter, type Delimiter } from './sniff-delimiter.js';
 import { GrowableFloat64, GrowableInt32, GrowableUint8, StringInterner } from './growable.js';
 import { booleanColumnNames, numericColumnNames, type RawSalesTable } from './raw-table.js';
 
@@ -22,8 +23,12 @@ export async function readRawTable(path: string, map: ColumnMap, onProgress?: By
   const totalBytes = await fileSize(path);
   const hash = createHash('sha256');
   const guard = new TextGuard(hash, totalBytes, onProgress);
-  const parser = parse({ bom: true, skip_empty_lines: true, relax_column_count: false, trim: false });
-  const builder = new TableBuilder(map);
+  const delimiter = await sniffDelimiter(path).catch((error: unknown) => {
+    throw toDataError(error);
+  });
+  const parser = parse({ bom: true, delimiter, skip_empty_lines: true, relax_column_count: false, trim: false });
+  // Where comma is not the delimiter it is usually the decimal mark (European spreadsheet exports).
+  const builder = new TableBuilder(map, delimiter !== ',');
   parser.on('readable', () => {
     let record: string[] | null;
     try {
@@ -40,7 +45,7 @@ export async function readRawTable(path: string, map: ColumnMap, onProgress?: By
   }
   if (guard.bytes === 0 || !builder.hasHeader()) throw new FleetcastError('FC_ERR_DATA_EMPTY_FILE', path);
   if (builder.rowCount === 0) throw new FleetcastError('FC_ERR_DATA_NO_ROWS', path);
-  return builder.finish(hash.digest('hex'));
+  return builder.finish(hash.digest('hex'), delimiter);
 }
 
 async function fileSize(path: string): Promise<number> {
@@ -113,7 +118,10 @@ class TableBuilder {
   private readonly numeric = new Map(numericColumnNames.map((name) => [name, { values: new GrowableFloat64(), status: new GrowableUint8() }]));
   private readonly booleans = new Map(booleanColumnNames.map((name) => [name, { values: new GrowableUint8(), status: new GrowableUint8() }]));
 
-  constructor(private readonly map: ColumnMap) {}
+  constructor(
+    private readonly map: ColumnMap,
+    private readonly decimalComma: boolean,
+  ) {}
 
   hasHeader(): boolean {
     return this.header !== undefined;
@@ -144,7 +152,7 @@ class TableBuilder {
         column.values.push(Number.NaN);
         column.status.push(CellStatus.null);
       } else {
-        const value = parseNumberCell(cell);
+        const value = parseNumberCell(cell, this.decimalComma);
         column.values.push(value);
         column.status.push(Number.isNaN(value) ? CellStatus.invalid : CellStatus.ok);
       }
@@ -159,10 +167,10 @@ class TableBuilder {
     }
   }
 
-  finish(dataSha256: string): RawSalesTable {
+  finish(dataSha256: string, delimiter: Delimiter): RawSalesTable {
     const columns = this.columns as ResolvedColumns;
     const present = (name: keyof ResolvedColumns['index']): boolean => columns.index[name] >= 0;
-    const table: RawSalesTable = { rowCount: this.rowCount, header: this.header as string[], columns, dataSha256, numeric: {}, booleans: {} };
+    const table: RawSalesTable = { rowCount: this.rowCount, header: this.header as string[], columns, dataSha256, delimiter, numeric: {}, booleans: {} };
     for (const name of ['store', 'item', 'date'] as const) {
       if (present(name)) table[name] = { index: this.text[name].index.view(), values: this.text[name].interner.values };
     }

@@ -48,6 +48,8 @@ export const validationStatisticsSchema = z.object({
   dateFormat: dateFormatSchema.optional(),
   dateFormatAmbiguous: z.boolean(),
   granularity: granularitySchema,
+  /** Field delimiter found in the header line. */
+  delimiter: z.enum([',', ';', '\t']),
   /** Canonical columns found in the file (after mapping) and the source header they came from. */
   columns: z.record(z.string(), z.string()),
   dataSha256: z.string(),

@@ -41,6 +41,7 @@ export function validateSalesTable(input: ValidationInput): ValidationReport {
       ...(dates ? { dateFormat: dates.detection.format } : {}),
       dateFormatAmbiguous: dates?.detection.ambiguous ?? false,
       granularity,
+      delimiter: raw.delimiter,
       columns,
       dataSha256: raw.dataSha256,
       evaluatedExpectations: results.length,

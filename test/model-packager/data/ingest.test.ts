@@ -136,3 +136,21 @@ test('column maps: quoted sources, the target alias, and coded errors for bad sp
     t.is((error as { code?: string }).code, 'FC_ERR_DATA_MAPPING_INVALID', bad);
   }
 });
+
+test('semicolon files with decimal commas are read (delimiter sniffed from the header)', async (t) => {
+  const path = await csv('semicolon.csv', 'Datum;Filiale;Artikel;Menge;Preis\n31.01.2024;Berlin;Brot;3;2,49\n01.02.2024;Berlin;Brot;5;2,49\n');
+  const map = parseColumnMap(['date=Datum,store=Filiale,item=Artikel,target=Menge,price=Preis']);
+  const loaded = await loadSalesData(path, { map });
+  t.is(loaded.report.statistics.delimiter, ';');
+  t.is(loaded.dateFormat, 'DD/MM/YYYY');
+  t.deepEqual(loaded.rows, [
+    { date: '2024-01-31', store: 'Berlin', item: 'Brot', units: 3, price: 2.49 },
+    { date: '2024-02-01', store: 'Berlin', item: 'Brot', units: 5, price: 2.49 },
+  ]);
+});
+
+test('tab-separated files are read', async (t) => {
+  const loaded = await loadSalesData(await csv('tabs.tsv', 'date\tstore\titem\tunits\n2024-01-01\tS1\tI1\t2\n'));
+  t.is(loaded.report.statistics.delimiter, '\t');
+  t.deepEqual(loaded.rows, [{ date: '2024-01-01', store: 'S1', item: 'I1', units: 2 }]);
+});
