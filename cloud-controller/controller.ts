@@ -5,6 +5,9 @@ import { openControllerContext, type ControllerContext } from './controller-cont
 import { buildApiServer } from './api/server.js';
 import { Predictor } from './predict/predictor.js';
 import { BatchScheduler } from './predict/batch-schedule.js';
+import { startCloudLink, type CloudLink } from './cloud-link.js';
+import { registerBundleRoutes } from './distribution/http-routes.js';
+import { artifactStoreLocator } from './distribution/bundle-locator.js';
 
 const log = createLogger('controller');
 
@@ -14,6 +17,10 @@ export interface RunningController {
   /** Base URL of the REST API (`http://127.0.0.1:8780`); OpenAPI at `/docs/json`. */
   apiUrl: string;
   api: FastifyInstance;
+  /** Broker adapter, device link, deployments and telemetry. */
+  cloudLink: CloudLink;
+  /** Where devices connect (printed at start). */
+  brokerUrl: string;
   predictor: Predictor;
   batch: BatchScheduler;
   /** Stops the API, schedules and workers, then closes the database. Safe to call twice. */
@@ -21,16 +28,28 @@ export interface RunningController {
 }
 
 /**
- * Starts `fleetcast controller` (issue #6): registry, fleet, REST API, cloud predict and
- * nightly batch schedules over one data dir. With no configuration at all it runs on
- * embedded defaults (data dir `.fleetcast/controller`, API on 127.0.0.1:8780).
+ * Starts `fleetcast controller` (issue #6): broker and device link, registry, fleet, REST API,
+ * cloud predict and nightly batch schedules over one data dir. With no configuration at all it
+ * runs on embedded defaults (data dir `.fleetcast/controller`, aedes on 127.0.0.1:1883, API on
+ * 127.0.0.1:8780).
  */
 export async function startController(sources: ConfigSources): Promise<RunningController> {
   const context = openControllerContext(sources);
   const { config } = context;
+  const publicUrl = config.api.publicUrl?.replace(/\/$/, '');
+  let cloudLink: CloudLink;
+  try {
+    cloudLink = await startCloudLink(context, config, publicUrl ? (sha256) => `${publicUrl}/v1/bundles/${sha256}` : undefined);
+  } catch (error) {
+    context.close();
+    throw error;
+  }
   const predictor = new Predictor(context.registry, context.trustedKeys);
   const batch = new BatchScheduler(context.db, predictor, log);
   const api = await buildApiServer({
+    deployments: cloudLink.deployments,
+    telemetry: cloudLink.telemetry,
+    plugins: [{ public: true, register: (app) => registerBundleRoutes(app, { locate: artifactStoreLocator(config.dataDir), verifier: context.fleet }) }],
     registry: context.registry,
     fleet: context.fleet,
     tokens: context.tokens,
@@ -45,14 +64,16 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
     stopped = true;
     await batch.stop();
     await api.close();
+    await cloudLink.stop();
     await predictor.close();
     context.close();
   };
   try {
     batch.start(config.batch);
     const apiUrl = await api.listen({ host: config.api.host, port: config.api.port });
-    log.info({ apiUrl, dataDir: config.dataDir, batchJobs: config.batch.length }, 'controller started');
-    return { context, apiUrl, api, predictor, batch, stop };
+    const brokerUrl = cloudLink.adapter.deviceEndpoint().url;
+    log.info({ apiUrl, brokerUrl, dataDir: config.dataDir, batchJobs: config.batch.length }, 'controller started');
+    return { context, apiUrl, api, cloudLink, brokerUrl, predictor, batch, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -15,13 +15,13 @@ function stopSignal(): Promise<string> {
 
 /** `fleetcast controller [token|backup|restore]` (issue #6). */
 export function registerControllerDaemonCommands(program: Command): void {
-  const controller = withDataDirOptions(program.command('controller').description('Run the controller: registry, fleet, REST API, batch schedules (and broker, see `fleetcast broker`)'))
+  const controller = withDataDirOptions(program.command('controller').description('Run the controller: broker and device link, registry, fleet, REST API, batch schedules'))
     .action(async (options: DataDirOptions) => {
       let running: Awaited<ReturnType<typeof startController>> | undefined;
       await runCommand(options, async () => {
         running = await startController({ configPath: options.config, dataDir: options.dataDir });
-        return { api: running.apiUrl, docs: `${running.apiUrl}/docs`, dataDir: running.context.config.dataDir, batchJobs: running.context.config.batch.map((job) => job.name) };
-      }, (r) => `fleetcast controller running\n  api   ${r.api}  (OpenAPI ${r.docs}/json)\n  data  ${r.dataDir}`);
+        return { api: running.apiUrl, docs: `${running.apiUrl}/docs`, broker: running.brokerUrl, brokerKind: running.cloudLink.adapter.kind, dataDir: running.context.config.dataDir, batchJobs: running.context.config.batch.map((job) => job.name) };
+      }, (r) => `fleetcast controller running\n  api     ${r.api}  (OpenAPI ${r.docs}/json)\n  broker  ${r.broker}  (${r.brokerKind})\n  data    ${r.dataDir}`);
       if (!running) return;
       await stopSignal();
       await running.stop();

@@ -43,6 +43,16 @@ function applyEnvironment(raw: Record<string, unknown>, env: NodeJS.ProcessEnv):
   }
   if (env.FLEETCAST_TRUSTED_KEYS) merged.trustedKeys = env.FLEETCAST_TRUSTED_KEYS.split(',').map((path) => path.trim()).filter(Boolean);
   if (env.FLEETCAST_REQUIRE_PRODUCTION_APPROVAL) registry.requireProductionApproval = parseBoolean('FLEETCAST_REQUIRE_PRODUCTION_APPROVAL', env.FLEETCAST_REQUIRE_PRODUCTION_APPROVAL);
+  if (env.FLEETCAST_BROKER_HOST || env.FLEETCAST_BROKER_PORT) {
+    const broker: Record<string, unknown> = { kind: 'aedes', ...((raw.broker as Record<string, unknown> | undefined) ?? {}) };
+    if (broker.kind !== 'aedes') throw new FleetcastError('FC_ERR_INVALID_CONFIG', 'FLEETCAST_BROKER_HOST/PORT apply to the embedded aedes broker only');
+    if (env.FLEETCAST_BROKER_HOST) broker.host = env.FLEETCAST_BROKER_HOST;
+    if (env.FLEETCAST_BROKER_PORT) {
+      if (!/^\d+$/.test(env.FLEETCAST_BROKER_PORT)) throw new FleetcastError('FC_ERR_INVALID_CONFIG', 'FLEETCAST_BROKER_PORT must be a port number');
+      broker.port = Number(env.FLEETCAST_BROKER_PORT);
+    }
+    merged.broker = broker;
+  }
   merged.api = api;
   merged.registry = registry;
   return merged;
@@ -73,5 +83,12 @@ export function loadControllerConfig(sources: ConfigSources = {}): ControllerCon
     dataDir: dataDirFromFile ? fromFile(config.dataDir) : resolve(config.dataDir),
     trustedKeys: config.trustedKeys.map((path) => (env.FLEETCAST_TRUSTED_KEYS ? resolve(path) : fromFile(path))),
     batch: config.batch.map((job) => ({ ...job, input: fromFile(job.input), output: fromFile(job.output) })),
+    broker: config.broker.kind === 'mqtt'
+      ? {
+          ...config.broker,
+          caFile: config.broker.caFile && fromFile(config.broker.caFile),
+          mosquitto: config.broker.mosquitto && { passwordFile: fromFile(config.broker.mosquitto.passwordFile), pidFile: fromFile(config.broker.mosquitto.pidFile) },
+        }
+      : config.broker,
   };
 }

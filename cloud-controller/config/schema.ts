@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { brokerConfigSchema, distributionConfigSchema } from './broker-config.js';
 
 /** A node-cron expression plus the batch job it runs (issue #6 "nightly runs configured in the controller config"). */
 export const batchScheduleSchema = z.object({
@@ -31,6 +32,11 @@ export const controllerConfigSchema = z.object({
       host: z.string().min(1).default('127.0.0.1'),
       /** TCP port; 0 picks a free one (printed at start). Env: FLEETCAST_API_PORT. */
       port: z.number().int().min(0).max(65535).default(8780),
+      /**
+       * URL devices reach the API at, for HTTP range downloads of bundles (deploy commands carry
+       * `<publicUrl>/v1/bundles/<sha256>`). Unset: bundles go over MQTT chunks only.
+       */
+      publicUrl: z.string().url().optional(),
       /** Largest request body in bytes (predict batches). */
       bodyLimitBytes: z.number().int().positive().default(8 * 1024 * 1024),
     })
@@ -54,10 +60,9 @@ export const controllerConfigSchema = z.object({
     .default({}),
   /** Nightly (or any cron) batch-scoring runs. */
   batch: z.array(batchScheduleSchema).default([]),
-  /**
-   * Broker section, validated by the broker adapter module (cloud-controller/broker/) — kept
-   * opaque here so the two halves of the controller evolve independently.
-   */
-  broker: z.record(z.string(), z.unknown()).optional(),
+  /** The cloud-link broker: embedded aedes by default, or an external MQTT broker. */
+  broker: brokerConfigSchema.default({ kind: 'aedes' }),
+  /** Bundle transfer limits. */
+  distribution: distributionConfigSchema.default({}),
 });
 export type ControllerConfig = z.infer<typeof controllerConfigSchema>;

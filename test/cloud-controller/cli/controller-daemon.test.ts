@@ -1,41 +1,120 @@
 import test from 'ava';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connectAsync, type MqttClient } from 'mqtt';
+import { envelope } from '../../../protocols/messages/envelope-factory.js';
+import { deviceTopic } from '../../../protocols/topics.js';
 import { cliEntry } from '../../helpers/paths.js';
 import { runCli } from '../../helpers/run-cli.js';
-import { tempDir } from '../helpers.js';
+import { makeBundleSet, tempDir } from '../helpers.js';
 
-test('`fleetcast controller` with no config runs on defaults, prints its API URL, enforces tokens, and stops on SIGTERM', async (t) => {
-  const cwd = tempDir();
-  const child = spawn(process.execPath, [cliEntry, 'controller', '--json'], { cwd, env: { ...process.env, FLEETCAST_LOG_LEVEL: 'silent', FLEETCAST_API_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  t.teardown(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
+interface Started {
+  api: string;
+  broker: string;
+  brokerKind: string;
+  dataDir: string;
+}
+
+/** Spawns `fleetcast controller --json` and resolves with its start document. */
+async function spawnController(cwd: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; info: Started }> {
+  const child = spawn(process.execPath, [cliEntry, 'controller', '--json'], { cwd, env: { ...process.env, FLEETCAST_LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
-  child.stdout.setEncoding('utf8');
-  const started = new Promise<{ api: string; dataDir: string }>((resolve, reject) => {
-    child.stdout.on('data', (chunk: string) => {
+  child.stdout?.setEncoding('utf8');
+  const info = await new Promise<Started>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: string) => {
       stdout += chunk;
       try {
-        resolve(JSON.parse(stdout) as { api: string; dataDir: string });
+        resolve(JSON.parse(stdout) as Started);
       } catch {
         // wait for the whole JSON document
       }
     });
-    child.once('exit', (code) => reject(new Error(`controller exited early with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`controller exited early with ${code}: ${stdout}`)));
   });
-  const info = await started;
-  t.regex(info.api, /^http:\/\/127\.0\.0\.1:\d+$/);
-  t.is(info.dataDir, `${cwd}/.fleetcast/controller`);
+  return { child, info };
+}
 
-  t.is((await fetch(`${info.api}/v1/models`)).status, 401);
-  const created = await runCli(['controller', 'token', 'create', '--role', 'viewer', '--name', 'vera', '--json'], { cwd });
+async function api(base: string, token: string | null, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  if (body !== undefined) headers['content-type'] = Buffer.isBuffer(body) ? 'application/octet-stream' : 'application/json';
+  const response = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body) });
+  const text = await response.text();
+  return { status: response.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('condition not met in time');
+}
+
+test('`fleetcast controller` with no config but free ports: API and embedded broker up, a real device enrols, reports, gets a deployment, and is refused after revocation', async (t) => {
+  const set = await makeBundleSet('demand', 1);
+  const cwd = tempDir();
+  const { child, info } = await spawnController(cwd, { FLEETCAST_API_PORT: '0', FLEETCAST_BROKER_PORT: '0' });
+  t.teardown(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  t.regex(info.api, /^http:\/\/127\.0\.0\.1:\d+$/);
+  t.regex(info.broker, /^mqtt:\/\/127\.0\.0\.1:\d+$/);
+  t.is(info.brokerKind, 'aedes');
+  t.is(info.dataDir, join(cwd, '.fleetcast/controller'));
+
+  t.is((await api(info.api, null, 'GET', '/v1/models')).status, 401);
+  const created = await runCli(['controller', 'token', 'create', '--role', 'operator', '--name', 'otto', '--json'], { cwd });
   t.is(created.code, 0, created.stderr);
   const { token } = JSON.parse(created.stdout) as { token: string };
-  const listed = await fetch(`${info.api}/v1/models`, { headers: { authorization: `Bearer ${token}` } });
-  t.is(listed.status, 200);
-  t.deepEqual(await listed.json(), { models: [] });
+  t.deepEqual((await api(info.api, token, 'GET', '/v1/models')).json, { models: [] });
   t.is((await fetch(`${info.api}/docs/json`)).status, 200);
+
+  // The CLI pushes to the daemon's data dir beside it (WAL); promotion then goes over REST.
+  const keyPath = join(tempDir(), 'signer.pem');
+  writeFileSync(keyPath, set.key.publicKeyPem);
+  t.is((await runCli(['registry', 'push', set.bundles[0].path, '--json'], { cwd, env: { FLEETCAST_TRUSTED_KEYS: keyPath } })).code, 0);
+  t.is((await api(info.api, token, 'POST', '/v1/models/demand/versions/1/stage', { stage: 'Production' })).status, 200);
+
+  const enrolled = await api(info.api, token, 'POST', '/v1/devices', { id: 'store-7', store: 's1', region: 'eu-west', timezone: 'Europe/Berlin', profile: 'pi5', tags: ['pilot'] });
+  t.is(enrolled.status, 201);
+  const secret = enrolled.json.secret as string;
+  const device: MqttClient = await connectAsync(info.broker, { clientId: 'store-7', username: 'store-7', password: secret, reconnectPeriod: 0, will: { topic: deviceTopic('store-7', 'state'), payload: Buffer.from(JSON.stringify({ ...envelope({ role: 'device', id: 'store-7' }), type: 'offline', online: false, reason: 'lost' })), qos: 1, retain: true } });
+  t.teardown(() => device.endAsync(true));
+  const commands: Array<Record<string, unknown>> = [];
+  device.on('message', (_topic, payload) => commands.push(JSON.parse(payload.toString()) as Record<string, unknown>));
+  await device.subscribeAsync(deviceTopic('store-7', 'cmd'), { qos: 1 });
+  const birth = {
+    ...envelope({ role: 'device', id: 'store-7' }), type: 'birth', online: true, agentVersion: '0.1.0', hardwareProfile: 'pi5', activeModel: null, shadowModel: null,
+    retainedModels: [], update: { state: 'idle', deploymentId: null }, health: { status: 'degraded', reasons: ['no_model'] }, startedAt: new Date().toISOString(),
+  };
+  await device.publishAsync(deviceTopic('store-7', 'state'), JSON.stringify(birth), { qos: 1, retain: true });
+  const online = await eventually(async () => {
+    const shown = await api(info.api, token, 'GET', '/v1/devices/store-7');
+    return shown.json.online === true ? shown.json : undefined;
+  });
+  t.is((online.reported as { agentVersion: string }).agentVersion, '0.1.0');
+
+  const deployed = await api(info.api, token, 'POST', '/v1/deployments', { deploymentId: 'dep-1', model: 'demand', selector: 'tag:pilot' });
+  t.is(deployed.status, 201);
+  t.deepEqual(deployed.json.sent, ['store-7']);
+  const command = await eventually(async () => commands.find((c) => c.type === 'deploy'));
+  t.deepEqual(command.model, { name: 'demand', version: 1 });
+  t.is((command.bundle as { sha256: string }).sha256, set.bundles[0].sha256);
+  t.is(((await api(info.api, token, 'GET', '/v1/deployments/dep-1')).json.devices as Array<{ status: string }>)[0].status, 'sent');
+
+  t.is((await api(info.api, token, 'POST', '/v1/devices/store-7/revoke')).status, 200);
+  const refused = await connectAsync(info.broker, { clientId: 'store-7', username: 'store-7', password: secret, reconnectPeriod: 0, connectTimeout: 3000 }).then(
+    async (client) => {
+      await client.endAsync(true);
+      return false;
+    },
+    () => true,
+  );
+  t.true(refused);
 
   child.kill('SIGTERM');
   const [code] = (await once(child, 'exit')) as [number | null];
@@ -43,8 +122,7 @@ test('`fleetcast controller` with no config runs on defaults, prints its API URL
 });
 
 test('an invalid config gives FC_ERR_INVALID_CONFIG and exit 78', async (t) => {
-  const cwd = tempDir();
-  const result = await runCli(['controller', '--json'], { cwd, env: { FLEETCAST_API_PORT: 'eighty' } });
+  const result = await runCli(['controller', '--json'], { cwd: tempDir(), env: { FLEETCAST_API_PORT: 'eighty' } });
   t.is(result.code, 78);
   t.is((JSON.parse(result.stdout) as { error: { code: string } }).error.code, 'FC_ERR_INVALID_CONFIG');
 });

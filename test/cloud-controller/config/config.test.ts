@@ -10,6 +10,7 @@ test('no config at all gives the embedded defaults', (t) => {
   t.deepEqual(config.api, { host: '127.0.0.1', port: 8780, bodyLimitBytes: 8 * 1024 * 1024 });
   t.false(config.registry.requireProductionApproval);
   t.deepEqual(config.batch, []);
+  t.deepEqual(config.broker, { kind: 'aedes', host: '127.0.0.1', port: 1883 });
 });
 
 test('file < environment < flags; file paths are relative to the file', (t) => {
