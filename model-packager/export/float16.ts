@@ -43,16 +43,12 @@ export function roundFloat16(value: number): number {
   return float16Value(float16Bits(value));
 }
 
-/**
- * True when every value keeps ≤ `relativeTolerance` relative error in float16 (normal range,
- * no overflow); zeros are exact. Callers fall back to float32 otherwise.
- */
-export function fitsFloat16(values: ArrayLike<number>, relativeTolerance: number): boolean {
-  for (let i = 0; i < values.length; i += 1) {
-    const value = values[i];
-    if (value === 0) continue;
-    const rounded = roundFloat16(value);
-    if (!Number.isFinite(rounded) || Math.abs(rounded - value) > relativeTolerance * Math.abs(value)) return false;
-  }
-  return true;
+
+/** Largest finite float16. */
+export const FLOAT16_MAX = 65504;
+
+/** The smallest float16 ≥ a positive `value` (≤ FLOAT16_MAX), so a scale never shrinks. */
+export function roundUpFloat16(value: number): number {
+  const bits = float16Bits(value);
+  return float16Value(bits) >= value ? float16Value(bits) : float16Value(bits + 1);
 }

@@ -4,6 +4,9 @@ import { appendLink } from './link-nodes.js';
 import { attr, buildModel, floatTensor, int8Tensor, node, uint8Tensor, type GraphParts } from './onnx-builder.js';
 import { appendStandardisation } from './standardise-nodes.js';
 import { pushCompactFloat } from './compact-float.js';
+
+/** ONNX TensorProto.DataType.FLOAT, the Cast target of the int32 accumulators. */
+const FLOAT = 1;
 import type { MlpQuantization } from './quantize-mlp.js';
 
 /** Throws FC_ERR_EXPORT_MODEL_INVALID unless layer shapes chain from the input to one output. */
@@ -30,10 +33,10 @@ function transposed(weights: number[][]): Float32Array {
 
 /**
  * MLP → NaN imputation and Sub/Div standardisation → per layer MatMul + Add (+ Relu) → Mul/Add target scaling →
- * link. With `quantization`, each layer's weights are int8 initializers dequantized per
- * output channel, and each layer input passes QuantizeLinear/DequantizeLinear with calibrated
- * uint8 scales (QDQ format), which onnxruntime fuses into integer MatMul kernels; scales and
- * biases are stored as float16 where lossless enough (`compact-float.ts`).
+ * link. With `quantization` (QOperator form), each layer's weights are int8 initializers with
+ * one scale per output channel, each layer input is quantized to uint8 with its calibrated
+ * scale, and MatMulInteger accumulates in int32 before rescaling to float; scales and biases
+ * are stored as float16 where lossless enough (`compact-float.ts`).
  */
 export function mlpToOnnx(model: MlpModel, options: { quantization?: MlpQuantization; docString?: string } = {}): Uint8Array {
   checkShapes(model);
@@ -45,30 +48,32 @@ export function mlpToOnnx(model: MlpModel, options: { quantization?: MlpQuantiza
     const input = `h${l}`;
     const out = layer.weights.length;
     const inputs = layer.weights[0].length;
-    let matmulA = input;
-    let matmulB = `w${l}`;
+    const pre = layer.activation === 'relu' ? `z${l}` : `h${l + 1}`;
     if (q) {
       const activation = q.activations[l];
       const weight = q.weights[l];
       parts.initializers.push(
-        floatTensor(`a${l}_scale`, [], [activation.scale]),
-        uint8Tensor(`a${l}_zp`, [], Uint8Array.of(activation.zeroPoint)),
-        int8Tensor(`w${l}_q`, [inputs, out], weight.values),
+        floatTensor(`as${l}`, [], [activation.scale]),
+        uint8Tensor(`az${l}`, [], Uint8Array.of(activation.zeroPoint)),
+        int8Tensor(`wq${l}`, [inputs, out], weight.values),
       );
-      pushCompactFloat(parts, `w${l}_scale`, [out], weight.scales, weight.scalesFloat16);
+      pushCompactFloat(parts, `ws${l}`, [out], weight.scales, weight.scalesFloat16);
       pushCompactFloat(parts, `b${l}`, [out], layer.bias);
+      // x ≈ as·(xq − az), w ≈ ws·wq ⇒ x·w ≈ (as·ws) ⊙ MatMulInteger(xq, wq; az). The
+      // Mul(ws, as) is constant-folded at load; onnxruntime fuses MatMulInteger → Cast → Mul
+      // into one integer kernel, and no weight is dequantized per request.
       parts.nodes.push(
-        node('QuantizeLinear', [input, `a${l}_scale`, `a${l}_zp`], [`${input}_q`]),
-        node('DequantizeLinear', [`${input}_q`, `a${l}_scale`, `a${l}_zp`], [`${input}_dq`]),
-        node('DequantizeLinear', [`w${l}_q`, `w${l}_scale`], [`w${l}_dq`], [attr.int('axis', 1)]),
+        node('QuantizeLinear', [input, `as${l}`, `az${l}`], [`hq${l}`]),
+        node('MatMulInteger', [`hq${l}`, `wq${l}`, `az${l}`], [`mi${l}`]),
+        node('Cast', [`mi${l}`], [`mf${l}`], [attr.int('to', FLOAT)]),
+        node('Mul', [`ws${l}`, `as${l}`], [`cs${l}`]),
+        node('Mul', [`mf${l}`, `cs${l}`], [`m${l}`]),
+        node('Add', [`m${l}`, `b${l}`], [pre]),
       );
-      matmulA = `${input}_dq`;
-      matmulB = `w${l}_dq`;
     } else {
       parts.initializers.push(floatTensor(`w${l}`, [inputs, out], transposed(layer.weights)), floatTensor(`b${l}`, [out], layer.bias));
+      parts.nodes.push(node('MatMul', [input, `w${l}`], [`m${l}`]), node('Add', [`m${l}`, `b${l}`], [pre]));
     }
-    const pre = layer.activation === 'relu' ? `z${l}` : `h${l + 1}`;
-    parts.nodes.push(node('MatMul', [matmulA, matmulB], [`m${l}`]), node('Add', [`m${l}`, `b${l}`], [pre]));
     if (layer.activation === 'relu') parts.nodes.push(node('Relu', [pre], [`h${l + 1}`]));
   });
   const last = `h${model.layers.length}`;

@@ -1,7 +1,7 @@
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import type { MlpModel } from '../models/trained-model.js';
 import { imputeValues } from './standardise-nodes.js';
-import { fitsFloat16, roundFloat16 } from './float16.js';
+import { FLOAT16_MAX, roundUpFloat16 } from './float16.js';
 
 /** uint8 affine quantization of one activation tensor: real = scale · (q − zeroPoint). */
 export interface ActivationQuantization {
@@ -13,14 +13,11 @@ export interface ActivationQuantization {
 export interface WeightQuantization {
   values: Int8Array;
   scales: Float32Array;
-  /** Scales are exact float16 numbers and may be stored as such (see `compactFloat`). */
+  /** Scales are exact float16 numbers and may be stored as such (see `compact-float.ts`). */
   scalesFloat16: boolean;
 }
 
-/** Largest relative change of a scale accepted for float16 storage (fp16 normal numbers: ≤ 2⁻¹¹). */
-const FLOAT16_SCALE_TOLERANCE = 1e-3;
-
-/** Everything `mlpToOnnx` needs to emit the int8 QDQ graph. */
+/** Everything `mlpToOnnx` needs to emit the int8 (MatMulInteger) graph. */
 export interface MlpQuantization {
   activations: ActivationQuantization[];
   weights: WeightQuantization[];
@@ -35,7 +32,7 @@ const PERCENTILE = 0.9999;
 /**
  * Symmetric int8 per output channel: scale = max|w| / 127, values in [−127, 127] (−128 is
  * left unused so the range is symmetric, as onnxruntime's quantizer does for weights).
- * Values are rounded against the scale as stored (float16 when it fits).
+ * Values are rounded against the scale as stored (float16, rounded up, when it fits).
  */
 export function quantizeWeights(weights: number[][]): WeightQuantization {
   const out = weights.length;
@@ -45,10 +42,11 @@ export function quantizeWeights(weights: number[][]): WeightQuantization {
     const maxAbs = row.reduce((m, w) => Math.max(m, Math.abs(w)), 0);
     return maxAbs > 0 ? maxAbs / 127 : 1;
   });
-  // Scales rounded to float16 when that costs < 0.1%: the weights are quantized against the
-  // stored scale, so rounding it adds no error beyond a ≤ 0.1% per-channel gain change.
-  const scalesFloat16 = fitsFloat16(raw, FLOAT16_SCALE_TOLERANCE);
-  const scales = Float32Array.from(raw, (scale) => (scalesFloat16 ? roundFloat16(scale) : scale));
+  // Scales are rounded UP to float16 (halves their storage): the weights are quantized against
+  // the stored scale, so the only cost is a grid at most one float16 step coarser, and rounding
+  // up means the largest weight never clips.
+  const scalesFloat16 = raw.every((scale) => scale <= FLOAT16_MAX);
+  const scales = Float32Array.from(raw, (scale) => (scalesFloat16 ? roundUpFloat16(scale) : scale));
   for (let o = 0; o < out; o += 1) {
     for (let i = 0; i < inputs; i += 1) values[i * out + o] = Math.max(-127, Math.min(127, Math.round(weights[o][i] / scales[o])));
   }

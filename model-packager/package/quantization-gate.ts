@@ -30,7 +30,7 @@ export interface QuantizeResult {
 }
 
 /**
- * Builds the int8 QDQ MLP calibrated on `calibrationRows` and measures it against fp32 in
+ * Builds the int8 MLP (per-channel weights, MatMulInteger) calibrated on `calibrationRows` and measures it against fp32 in
  * onnxruntime-node: file size, per-row latency at batch 1 and 256, and holdout WAPE. It ships
  * only when WAPE(int8) ≤ WAPE(fp32)·(1 + maxRelativeIncrease).
  */
@@ -39,7 +39,7 @@ export async function quantizeWithGate(inputs: QuantizeInputs): Promise<Quantize
   if (inputs.calibrationRows.length < f) throw new FleetcastError('FC_ERR_QUANTIZE_CALIBRATION_EMPTY');
   if (inputs.holdoutTargets.length === 0) throw new FleetcastError('FC_ERR_PACKAGE_INPUT_INVALID', 'int8 gate needs a labelled holdout');
   const maxRelativeIncrease = inputs.maxRelativeIncrease ?? DEFAULT_MAX_RELATIVE_WAPE_INCREASE;
-  const int8Bytes = mlpToOnnx(inputs.model, { quantization: calibrateMlp(inputs.model, inputs.calibrationRows, inputs.method), docString: 'int8 QDQ per-channel' });
+  const int8Bytes = mlpToOnnx(inputs.model, { quantization: calibrateMlp(inputs.model, inputs.calibrationRows, inputs.method), docString: 'int8 per-channel MatMulInteger' });
   const fp32 = await loadOnnx(inputs.fp32Bytes);
   const int8 = await loadOnnx(int8Bytes);
   try {
@@ -55,7 +55,7 @@ export async function quantizeWithGate(inputs: QuantizeInputs): Promise<Quantize
       latencyUsBatch256: await medianLatencyUsPerRow(runner, inputs.holdoutRows, f, 256),
     });
     const decision: Quantization = {
-      scheme: 'int8-qdq-per-channel',
+      scheme: 'int8-qoperator',
       shipped: int8Wape <= fp32Wape * (1 + maxRelativeIncrease),
       gate: { metric: 'wape', maxRelativeIncrease },
       fp32: await measure(fp32, inputs.fp32Bytes, fp32Wape),
