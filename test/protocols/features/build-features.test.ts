@@ -2,7 +2,6 @@ import test from 'ava';
 import type { FleetcastError } from '../../../protocols/errors/fleetcast-error.js';
 import { buildFeatureMatrix, deriveFeatureSpec, featureNames, SalesHistory, type FeatureSpec } from '../../../protocols/features/index.js';
 import type { SalesRow } from '../../../protocols/data/sales-row.js';
-import { TEST_FEATURE_NAMES, testFeatureSpec } from '../../helpers/bundle-fixtures.js';
 
 /** s1/i1 sells `day of month` units on 2024-12-01 … 12-24 at price 2, except 4 on 12-24. */
 function decemberRows(): SalesRow[] {
@@ -97,10 +96,6 @@ test('unknown store and item give coded errors', (t) => {
 test('a lag shorter than the horizon is refused', (t) => {
   const spec = { ...deSpec(), horizon: 2 };
   t.is(t.throws<FleetcastError>(() => featureNames(spec))?.code, 'FC_ERR_FEATURE_SPEC_INVALID');
-});
-
-test('feature names of the shared test spec are the test bundles input order', (t) => {
-  t.deepEqual(featureNames(testFeatureSpec()), TEST_FEATURE_NAMES);
 });
 
 test('incremental history (any order, corrections) equals the index built at once', (t) => {
