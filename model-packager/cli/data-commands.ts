@@ -10,6 +10,7 @@ import { parseGeneratorOptions } from '../data/generator/generator-options.js';
 import { granularitySchema } from '../data/ingest/daily-table.js';
 import { dateFormatSchema } from '../data/ingest/date-formats.js';
 import { inspectSalesData } from '../data/load-sales-data.js';
+import type { ByteProgress } from '../data/ingest/read-raw-table.js';
 import { parseThresholds } from '../data/validation/thresholds.js';
 import { renderValidationReport } from '../data/validation/render-report.js';
 import type { ValidationReport } from '../data/validation/report-schema.js';
@@ -106,13 +107,7 @@ export function registerDataCommands(program: Command): void {
             dateFormat: flags.dateFormat === undefined ? undefined : usageFlag(dateFormatSchema, flags.dateFormat, '--date-format'),
             thresholds: parseThresholds(flags.threshold),
           };
-          let started = false;
-          const inspected = await inspectSalesData(csv, options, (bytes, total) => {
-            if (!started) progress.start(total, 'read');
-            started = true;
-            progress.update(bytes);
-          });
-          progress.stop();
+          const inspected = await withByteProgress(progress, 'read', (onBytes) => inspectSalesData(csv, options, onBytes));
           report = inspected.report;
           return report;
         },
@@ -123,10 +118,25 @@ export function registerDataCommands(program: Command): void {
     });
 }
 
+/** Runs work with a progress bar over a known total, removing the bar however the work ends. */
 async function withProgress<T>(progress: ProgressReporter, total: number, label: string, work: (report: (done: number) => void) => Promise<T>): Promise<T> {
   progress.start(total, label);
   try {
     return await work((done) => progress.update(done));
+  } finally {
+    progress.stop();
+  }
+}
+
+/** Like withProgress, for work that learns its total (the file size) with its first report. */
+async function withByteProgress<T>(progress: ProgressReporter, label: string, work: (onBytes: ByteProgress) => Promise<T>): Promise<T> {
+  let started = false;
+  try {
+    return await work((bytes, total) => {
+      if (!started) progress.start(total, label);
+      started = true;
+      progress.update(bytes);
+    });
   } finally {
     progress.stop();
   }
