@@ -1,4 +1,80 @@
+import { writeFile, access } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
+import { runCommand } from '../../protocols/runtime/command.js';
+import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
+import { loadAgentConfig } from '../config/load-config.js';
+import { buildInitialConfig } from '../config/init-config.js';
+import { startAgent } from '../daemon.js';
+
+interface RunOptions {
+  config?: string;
+  json?: boolean;
+}
+
+interface InitOptions {
+  out: string;
+  deviceId?: string;
+  uplink?: string;
+  uplinkPassword?: string;
+  posPort?: string;
+  posHost?: string;
+  dataDir?: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+/**
+ * Runs the daemon until SIGTERM/SIGINT. When serving starts it writes one JSON line to stdout
+ * (`{"event":"ready","posPort":…}`) so supervisors and tests know the port and the start time.
+ */
+async function runDaemon(options: RunOptions): Promise<{ stopped: true }> {
+  if (!options.config) throw new FleetcastError('FC_ERR_USAGE', 'fleetcast agent needs --config <agent.json> (or `fleetcast agent init`)');
+  const config = await loadAgentConfig(options.config);
+  const agent = await startAgent(config);
+  process.stdout.write(`${JSON.stringify({ event: 'ready', posPort: agent.posPort, startMs: Math.round(performance.now()) })}\n`);
+  await new Promise<void>((resolve) => {
+    const shutdown = (): void => void agent.stop().then(resolve);
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
+  });
+  return { stopped: true };
+}
+
+async function initConfig(options: InitOptions): Promise<{ path: string; deviceId: string; posPort: number }> {
+  if (!options.force) {
+    const exists = await access(options.out).then(() => true, () => false);
+    if (exists) throw new FleetcastError('FC_ERR_AGENT_CONFIG_EXISTS', options.out, { path: options.out });
+  }
+  const posPort = options.posPort === undefined ? undefined : Number(options.posPort);
+  if (posPort !== undefined && (!Number.isInteger(posPort) || posPort < 0 || posPort > 65_535)) throw new FleetcastError('FC_ERR_USAGE', `--pos-port ${options.posPort}`);
+  const config = buildInitialConfig({ deviceId: options.deviceId, uplinkUrl: options.uplink, uplinkPassword: options.uplinkPassword, posPort, posHost: options.posHost, dataDir: options.dataDir });
+  try {
+    await writeFile(options.out, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  } catch (error) {
+    throw new FleetcastError('FC_ERR_AGENT_CONFIG_WRITE_FAILED', `cannot write ${options.out}: ${(error as Error).message}`, { path: options.out }, { cause: error });
+  }
+  return { path: options.out, deviceId: config.deviceId, posPort: config.pos.port ?? 1883 };
+}
 
 /** `fleetcast agent --config …` (the daemon) and `fleetcast agent init` (issue #5). */
-export function registerAgentRunCommands(_agent: Command): void {}
+export function registerAgentRunCommands(agent: Command): void {
+  agent
+    .option('--config <path>', 'agent config (agent.json); see docs/agent.md')
+    .option('--json', 'print JSON')
+    .action((options: RunOptions) => runCommand(options, () => runDaemon(options), () => 'agent stopped'));
+
+  agent
+    .command('init')
+    .description('Write a working agent config with fresh secrets and every option set to its default')
+    .requiredOption('--out <path>', 'where to write agent.json')
+    .option('--device-id <id>', 'device id (uplink clientId and username)')
+    .option('--uplink <url>', 'controller broker URL, mqtt://host:1883 or mqtts://host:8883')
+    .option('--uplink-password <secret>', 'device secret from `fleetcast devices add` (generated when absent)')
+    .option('--pos-port <port>', 'port of the POS broker (default 1883)')
+    .option('--pos-host <address>', 'address of the POS broker (default 127.0.0.1)')
+    .option('--data-dir <dir>', 'data directory, relative to the config file (default agent-data)')
+    .option('--force', 'overwrite an existing file')
+    .option('--json', 'print JSON')
+    .action((options: InitOptions) => runCommand(options, () => initConfig(options), (result) => `wrote ${result.path} (device ${result.deviceId}, POS port ${result.posPort})`));
+}

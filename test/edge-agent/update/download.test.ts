@@ -13,7 +13,7 @@ import { connectDeviceUplink } from './helpers/mqtt-uplink.js';
 import { inspectAgentDb, servingModel } from './helpers/store-checks.js';
 
 const CHUNK = 4096;
-const blob = { chunkBytes: CHUNK, chunkTimeoutMs: 400, maxAttemptsPerChunk: 4 };
+const blob = { chunkBytes: CHUNK, chunkTimeoutMs: 1_500, maxAttemptsPerChunk: 4 };
 
 async function setup(t: { teardown(fn: () => Promise<void> | void): void }) {
   const dir = await tempDataDir('fc-download-');
@@ -23,7 +23,7 @@ async function setup(t: { teardown(fn: () => Promise<void> | void): void }) {
   const controller = await FakeController.start();
   const deviceId = `store-${Math.random().toString(36).slice(2, 8)}`;
   const uplink = await connectDeviceUplink(controller.url, deviceId);
-  const engine = await openEngine(dir, trusted, { uplink, deviceId, blob, http: { syncEveryBytes: 2048, idleTimeoutMs: 500, maxAttempts: 4 } });
+  const engine = await openEngine(dir, trusted, { uplink, deviceId, blob, http: { syncEveryBytes: 2048, idleTimeoutMs: 3_000, maxAttempts: 4 } });
   t.teardown(async () => {
     engine.close();
     await uplink.close();

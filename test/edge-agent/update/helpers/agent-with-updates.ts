@@ -11,7 +11,7 @@ import { prepareAgentUpdates } from '../../../../edge-agent/update/agent-updates
 
 const [configPath, chunkBytes] = process.argv.slice(2);
 const config = await loadAgentConfig(configPath);
-const parts = await prepareAgentUpdates(config, { keepVersions: 3, blob: { chunkBytes: Number(chunkBytes ?? 4096), chunkTimeoutMs: 2_000 } });
+const parts = await prepareAgentUpdates(config, { keepVersions: 3, blob: { chunkBytes: Number(chunkBytes ?? 4096), chunkTimeoutMs: 5_000 } });
 const agent = await startAgent(config, parts);
 process.stdout.write(`${JSON.stringify({ event: 'ready', posPort: agent.posPort })}\n`);
 process.once('SIGTERM', () => void agent.stop().then(() => process.exit(0)));

@@ -1,0 +1,13 @@
+import type { RemoteSettings } from '../../protocols/messages/cmd/configure.js';
+import type { Logger } from '../../protocols/runtime/logger.js';
+import type { UpdateCommands } from '../ports.js';
+
+/** What command handlers may act on. */
+export interface CommandContext {
+  logger: Logger;
+  /** The update engine, or null while this agent runs without one (deploy/rollback then fail coded). */
+  updates: UpdateCommands | null;
+  /** Applies a remote settings patch (schedules, batch size, log level). */
+  applySettings(settings: RemoteSettings): void;
+}
+

@@ -1,0 +1,204 @@
+import { join } from 'node:path';
+import { createLogger, type Logger } from '../protocols/runtime/logger.js';
+import { envelope } from '../protocols/messages/envelope-factory.js';
+import { posTopics } from '../protocols/topics.js';
+import { PROTOCOL_VERSION } from '../protocols/version.js';
+import type { BirthState, Health } from '../protocols/messages/state.js';
+import type { RemoteSettings } from '../protocols/messages/cmd/configure.js';
+import type { Sender } from '../protocols/envelope.js';
+import type { AgentConfig } from './config/schema.js';
+import type { ActiveModel, ActiveModelSource, AgentServices, UpdateCommands, UplinkPort } from './ports.js';
+import { openAgentDb, type AgentDb } from './storage/db.js';
+import { Outbox, type OutboxEntry } from './storage/outbox.js';
+import { ActualsStore } from './storage/actuals-store.js';
+import { ServedPredictions } from './storage/served-predictions.js';
+import { AccuracyCounters } from './accuracy/accuracy-counters.js';
+import { PersonalData } from './privacy/personal-data.js';
+import { ScoreEngine } from './scoring/score-engine.js';
+import { ScoringStats } from './scoring/scoring-stats.js';
+import { ModelContexts } from './scoring/model-contexts.js';
+import { DirectoryModelSource } from './scoring/directory-model-source.js';
+import { PosBroker } from './pos/pos-broker.js';
+import { ScoreHandler } from './pos/score-handler.js';
+import { handleActuals, type ActualsHandlerDeps } from './pos/actuals-handler.js';
+import { StatusPublisher } from './pos/status-publisher.js';
+import { Uplink } from './uplink/uplink.js';
+import { OutboxFlusher } from './uplink/outbox-flusher.js';
+import { dispatchCommand } from './commands/dispatch.js';
+import { Schedules, everySeconds } from './health/schedules.js';
+import { sampleHeartbeat } from './health/health-sampler.js';
+import { assessHealth } from './health/health-state.js';
+
+/** Optional parts the update engine provides; the daemon runs without them (serving only). */
+export interface DaemonExtensions {
+  /** Where the active model comes from (the model store); defaults to the config's `modelDir`. */
+  modelSource?: ActiveModelSource;
+  /** Builds the update engine once the daemon's services exist. */
+  createUpdates?: (services: AgentServices & { db: AgentDb }) => UpdateCommands;
+}
+
+/** A running agent, as the CLI and tests see it. */
+export interface RunningAgent {
+  posPort: number;
+  /** Resolves after a clean shutdown (offline state published, broker closed, SQLite closed). */
+  stop(): Promise<void>;
+}
+
+/** An uplink port for an agent with no cloud link: everything stays in the outbox. */
+const offlineUplink: UplinkPort = {
+  publish: () => Promise.reject(new Error('no uplink configured')),
+  subscribe: () => () => undefined,
+};
+
+/**
+ * Starts the store agent (issue #5): SQLite, scorer worker, POS broker, uplink, schedules. Every
+ * piece is wired here and nowhere else, so each module stays testable on its own.
+ */
+export async function startAgent(config: AgentConfig, extensions: DaemonExtensions = {}): Promise<RunningAgent> {
+  const logger = createLogger('agent', { level: config.logLevel });
+  const sender: Sender = { role: 'device', id: config.deviceId };
+  const startedAt = new Date().toISOString();
+  const db = openAgentDb(join(config.dataDir, 'agent.db'));
+  const outbox = new Outbox(db, config.outboxBudgetBytes);
+  const actuals = new ActualsStore(db);
+  const served = new ServedPredictions(db);
+  const accuracy = new AccuracyCounters(db);
+  const personal = new PersonalData(config.privacy.hashKeyHex, config.privacy.personalFields);
+  const stats = new ScoringStats();
+  const engine = new ScoreEngine(logger);
+  const contexts = new ModelContexts(actuals, logger);
+  const modelSource = extensions.modelSource ?? (config.modelDir ? new DirectoryModelSource(config.modelDir) : null);
+  let lastDiskFree: number | null = null;
+
+  const health = (): Health =>
+    assessHealth({ modelServing: engine.currentModel() !== null, outboxBytes: outbox.pendingBytes(), outboxBudgetBytes: config.outboxBudgetBytes, diskFreeBytes: lastDiskFree });
+
+  let broker: PosBroker | null = null;
+  const reply = (topic: string, message: unknown): void => {
+    broker?.aedes.publish({ cmd: 'publish', topic, payload: JSON.stringify(message), qos: 0, retain: false, dup: false }, () => undefined);
+  };
+  const scoreHandler = new ScoreHandler({ sender, engine, contexts, stats, served, personal, logger, maxPayloadBytes: config.pos.maxPayloadBytes, maxInFlight: config.pos.maxInFlight, reply, sameLogin: (a, b) => broker?.logins.same(a, b) ?? false });
+  const actualsDeps: ActualsHandlerDeps = { sender, actuals, served, accuracy, logger, maxPayloadBytes: config.pos.maxPayloadBytes, reply };
+
+  broker = await PosBroker.start(config.pos, logger, (packet, clientId) => {
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    if (packet.topic === posTopics.scoreRequest) scoreHandler.handle(payload, clientId);
+    else if (packet.topic === posTopics.actuals) handleActuals(actualsDeps, payload, clientId);
+  });
+  const status = new StatusPublisher(broker, sender);
+  const refreshStatus = (): void => void status.update(engine.currentModel()?.ref ?? null, health()).catch((error: Error) => logger.warn({ err: error.message }, 'status not published'));
+
+  const swapModel = async (model: ActiveModel | null): Promise<void> => {
+    await engine.swap(model);
+    refreshStatus();
+  };
+  const initial = modelSource?.active() ?? null;
+  if (initial) await swapModel(initial).catch((error: Error) => logger.error({ err: error.message }, 'initial model not loaded; serving nothing'));
+  refreshStatus();
+  const unsubscribeModel = modelSource?.onChange((model) => void swapModel(model).catch((error: Error) => logger.error({ err: error.message }, 'model swap failed; previous model keeps serving')));
+
+  const birth = (): BirthState => ({
+    ...envelope(sender),
+    type: 'birth',
+    online: true,
+    agentVersion: PROTOCOL_VERSION.agentVersion,
+    hardwareProfile: config.hardwareProfile,
+    activeModel: engine.currentModel()?.ref ?? null,
+    shadowModel: null,
+    retainedModels: [],
+    update: { state: 'idle', deploymentId: null },
+    health: health(),
+    startedAt,
+  });
+
+  const settings = { ...config.schedules };
+  let flusher: OutboxFlusher | null = null;
+  const uplink = config.uplink
+    ? new Uplink(config.deviceId, config.uplink, { birth, onOnline: () => flusher?.flush(), onOffline: () => flusher?.reset() }, logger)
+    : null;
+  const uplinkPort: UplinkPort = uplink ?? offlineUplink;
+  if (uplink) {
+    flusher = new OutboxFlusher({ outbox, uplink, sender, logger, settings: { batchSize: settings.uplinkBatchSize, ackTimeoutMs: config.uplink!.ackTimeoutSec * 1_000 }, isOnline: () => uplink.isOnline() });
+  }
+  const updates = extensions.createUpdates?.({ logger, uplink: uplinkPort, swapModel, db }) ?? null;
+
+  const schedules = new Schedules(logger);
+  const append = (entries: Array<OutboxEntry | null>): void => {
+    const present = entries.filter((entry): entry is OutboxEntry => entry !== null);
+    if (present.length > 0) outbox.append(present);
+  };
+  const flushTick = (): void => {
+    served.flush();
+    append([stats.closeWindow()]);
+    accuracy.drainTo(outbox);
+    flusher?.flush();
+    refreshStatus();
+  };
+  const heartbeatTick = async (): Promise<void> => {
+    const record = await sampleHeartbeat(config.dataDir, stats.takeHeartbeatCounters());
+    if (record.kind === 'heartbeat') lastDiskFree = record.diskFreeBytes;
+    append([record]);
+    flusher?.flush();
+    refreshStatus();
+  };
+  const driftTick = (): void => append(contexts.driftWindows().map((window) => window.close()));
+  const retentionTick = (): void => {
+    const cutoff = new Date(Date.now() - settings.retentionDays * 86_400_000).toISOString().slice(0, 10);
+    logger.info({ cutoff, actuals: actuals.prune(cutoff), served: served.prune(cutoff) }, 'retention pruned');
+  };
+  const applySchedules = (): void => {
+    schedules.replace('heartbeat', everySeconds(settings.heartbeatIntervalSec), heartbeatTick);
+    schedules.replace('flush', everySeconds(settings.flushIntervalSec), flushTick);
+    schedules.replace('drift', settings.driftWindowCron, driftTick);
+    schedules.replace('retention', settings.retentionCron, retentionTick);
+  };
+  applySchedules();
+
+  const applySettings = (patch: RemoteSettings): void => {
+    Object.assign(settings, patch);
+    if (patch.uplinkBatchSize !== undefined) flusher?.setBatchSize(patch.uplinkBatchSize);
+    if (patch.logLevel !== undefined) logger.level = patch.logLevel;
+    applySchedules();
+    logger.info({ settings: patch }, 'remote settings applied');
+  };
+  uplinkPort.subscribe('cmd', (message) => {
+    void dispatchCommand(message, sender, { logger, updates, applySettings }).then((result) => {
+      if (result) uplinkPort.publish('evt', result).catch((error: Error) => logger.warn({ err: error.message }, 'command result not published'));
+    });
+  });
+
+  const stop = createStopper({ logger, schedules, uplink, broker, engine, db, unsubscribeModel, finalFlush: () => {
+    served.flush();
+    append([stats.closeWindow()]);
+    accuracy.drainTo(outbox);
+  } });
+  return { posPort: broker.port(), stop };
+}
+
+/** Clean shutdown in dependency order; idempotent so SIGTERM twice is harmless. */
+function createStopper(parts: {
+  logger: Logger;
+  schedules: Schedules;
+  uplink: Uplink | null;
+  broker: PosBroker;
+  engine: ScoreEngine;
+  db: AgentDb;
+  unsubscribeModel: (() => void) | undefined;
+  finalFlush(): void;
+}): () => Promise<void> {
+  let stopping: Promise<void> | null = null;
+  return () => {
+    stopping ??= (async () => {
+      parts.schedules.stopAll();
+      parts.unsubscribeModel?.();
+      await parts.uplink?.close();
+      await parts.broker.close();
+      await parts.engine.close();
+      parts.finalFlush();
+      parts.db.pragma('wal_checkpoint(TRUNCATE)');
+      parts.db.close();
+      parts.logger.info('agent stopped');
+    })();
+    return stopping;
+  };
+}

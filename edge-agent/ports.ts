@@ -1,0 +1,65 @@
+import type { BundleManifest } from '../protocols/bundle/manifest.js';
+import type { ModelRef } from '../protocols/envelope.js';
+import type { DeviceChannel } from '../protocols/topics.js';
+import type { Logger } from '../protocols/runtime/logger.js';
+import type { DeployCommand, RollbackCommand } from '../protocols/messages/cmd/index.js';
+
+/**
+ * The seams between the serving side (this engineer) and the update engine / model store
+ * (edge-agent/update, edge-agent/model-store). Both sides write against these small shapes
+ * so they can evolve separately (issue #5 "Interfaces").
+ */
+
+/** The model the store says is active: what the scorer loads. */
+export interface ActiveModel {
+  ref: ModelRef;
+  /** Directory holding the unpacked, verified bundle. */
+  dir: string;
+  manifest: BundleManifest;
+  /** The ONNX file to run (int8 when it shipped, else fp32). */
+  modelPath: string;
+}
+
+/** Where the daemon learns which model should serve, and when that changes. */
+export interface ActiveModelSource {
+  /** The model to serve now, or null when none is installed. */
+  active(): ActiveModel | null;
+  /** Called after the active model changed (activate, rollback); returns an unsubscribe. */
+  onChange(listener: (model: ActiveModel | null) => void): () => void;
+}
+
+/** A message handler on one of the device's cloud channels. */
+export type UplinkHandler = (message: unknown, raw: Buffer) => void;
+
+/**
+ * The device's cloud link as other modules see it: publish on and subscribe to the device's
+ * own channels (`fc/v1/d/{deviceId}/…`). Publishes while offline wait for the next connection
+ * (mqtt.js offline queue with a persistent session), QoS 1 always.
+ */
+export interface UplinkPort {
+  publish(channel: DeviceChannel, message: unknown): Promise<void>;
+  subscribe(channel: DeviceChannel, handler: UplinkHandler): () => void;
+}
+
+/**
+ * Hook the update engine calls to make a newly activated (or rolled-back) model serve: the
+ * scorer loads it, waits for requests already running, and swaps between requests. Rejects
+ * (and keeps the old model serving) when the model cannot be loaded.
+ */
+export type SwapModelHook = (model: ActiveModel | null) => Promise<void>;
+
+/** What the daemon gives every module it constructs. */
+export interface AgentServices {
+  logger: Logger;
+  uplink: UplinkPort;
+  swapModel: SwapModelHook;
+}
+
+/**
+ * The update engine as the command dispatcher drives it (edge-agent/update). It reports its
+ * own progress as `deployment` events; a rejection here only means the command was not taken.
+ */
+export interface UpdateCommands {
+  deploy(command: DeployCommand): Promise<void>;
+  rollback(command: RollbackCommand): Promise<void>;
+}

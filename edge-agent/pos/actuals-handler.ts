@@ -1,0 +1,45 @@
+import { decodeMessage } from '../../protocols/messages/decode.js';
+import { toFleetcastError } from '../../protocols/errors/fleetcast-error.js';
+import type { Sender } from '../../protocols/envelope.js';
+import type { Logger } from '../../protocols/runtime/logger.js';
+import type { ActualsStore } from '../storage/actuals-store.js';
+import type { ServedPredictions } from '../storage/served-predictions.js';
+import type { AccuracyCounters } from '../accuracy/accuracy-counters.js';
+import { errorReply, salvageRequestId } from './error-reply.js';
+import { resolveReplyTopic } from './reply-topic.js';
+
+/** Everything the actuals path touches. */
+export interface ActualsHandlerDeps {
+  sender: Sender;
+  actuals: ActualsStore;
+  served: ServedPredictions;
+  accuracy: AccuracyCounters;
+  logger: Logger;
+  maxPayloadBytes: number;
+  reply(topic: string, message: unknown): void;
+}
+
+/**
+ * Takes `pos/v1/actuals` (issue #5 "Actuals"): stores the rows (history for lag features) and
+ * matches each to the forecasts served for its (store, item, date) to grow the accuracy
+ * counters. Invalid payloads get a coded `error` on the client's default reply topic, since
+ * actuals have no reply of their own.
+ */
+export function handleActuals(deps: ActualsHandlerDeps, payload: Buffer, clientId: string): void {
+  try {
+    const message = decodeMessage('pos/actuals', payload, deps.maxPayloadBytes);
+    deps.actuals.record(message.rows);
+    let matched = 0;
+    for (const row of message.rows) {
+      for (const prediction of deps.served.takeUnmatched(row.store, row.item, row.date)) {
+        deps.accuracy.add(prediction, row.units);
+        matched += 1;
+      }
+    }
+    deps.logger.debug({ rows: message.rows.length, matched }, 'actuals stored');
+  } catch (error) {
+    const coded = toFleetcastError(error);
+    deps.logger.debug({ code: coded.code, clientId }, 'actuals refused');
+    deps.reply(resolveReplyTopic(clientId, undefined).topic, errorReply(deps.sender, coded, salvageRequestId(payload, deps.maxPayloadBytes)));
+  }
+}

@@ -1,0 +1,147 @@
+import { Worker } from 'node:worker_threads';
+import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
+import type { Logger } from '../../protocols/runtime/logger.js';
+import type { ActiveModel } from '../ports.js';
+import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
+
+/** One loaded model as requests see it. A request holds its slot from feature building to reply. */
+export interface ModelSlot {
+  readonly token: number;
+  readonly model: ActiveModel;
+  inFlight: number;
+  retired: boolean;
+}
+
+/** Output of one `session.run` and how long onnxruntime itself took. */
+export interface RunResult {
+  values: Float32Array;
+  runMicros: number;
+}
+
+interface PendingRun {
+  resolve(result: RunResult): void;
+  reject(error: FleetcastError): void;
+}
+
+/**
+ * Owns the onnxruntime worker thread and the serving model (issue #5 "Scoring"). Models swap
+ * between requests, never during one: a request `acquire`s the current slot, and a replaced
+ * slot is released in the worker only after its last request finished.
+ */
+export class ScoreEngine {
+  private readonly worker: Worker;
+  private readonly logger: Logger;
+  private readonly pendingRuns = new Map<number, PendingRun>();
+  private readonly pendingLoads = new Map<number, { resolve(): void; reject(error: FleetcastError): void }>();
+  private current: ModelSlot | null = null;
+  private nextToken = 1;
+  private nextRunId = 1;
+
+  constructor(logger: Logger) {
+    this.logger = logger;
+    this.worker = new Worker(new URL('./score-worker.js', import.meta.url));
+    this.worker.on('message', (reply: WorkerReply) => this.onReply(reply));
+    this.worker.on('error', (error) => {
+      this.logger.error({ err: error }, 'score worker crashed');
+      for (const run of this.pendingRuns.values()) run.reject(new FleetcastError('FC_ERR_AGENT_SCORING_FAILED', 'score worker crashed'));
+      this.pendingRuns.clear();
+    });
+  }
+
+  /** The slot new requests score with, or null when no model serves. */
+  currentModel(): ActiveModel | null {
+    return this.current?.model ?? null;
+  }
+
+  /** Loads `model` in the worker and makes it current; the old one keeps serving until then. */
+  async swap(model: ActiveModel | null): Promise<void> {
+    if (model === null) {
+      this.retire(this.current);
+      this.current = null;
+      return;
+    }
+    const token = this.nextToken++;
+    await new Promise<void>((resolve, reject) => {
+      this.pendingLoads.set(token, { resolve, reject });
+      this.post({
+        type: 'load',
+        token,
+        modelPath: model.modelPath,
+        inputName: model.manifest.input.name,
+        outputName: model.manifest.output.name,
+        width: model.manifest.input.features.length,
+      });
+    });
+    const previous = this.current;
+    this.current = { token, model, inFlight: 0, retired: false };
+    this.retire(previous);
+    this.logger.info({ model: model.ref }, 'model serving');
+  }
+
+  /** Takes the current slot for one request; `release` must follow. */
+  acquire(): ModelSlot {
+    const slot = this.current;
+    if (!slot) throw new FleetcastError('FC_ERR_AGENT_NO_MODEL');
+    slot.inFlight += 1;
+    return slot;
+  }
+
+  /** Ends a request's hold on its slot; frees a replaced model after its last request. */
+  release(slot: ModelSlot): void {
+    slot.inFlight -= 1;
+    if (slot.retired && slot.inFlight === 0) this.post({ type: 'unload', token: slot.token });
+  }
+
+  /** Runs one feature matrix (`rows × width`, row-major) through the slot's model. */
+  run(slot: ModelSlot, data: Float32Array, rows: number): Promise<RunResult> {
+    const id = this.nextRunId++;
+    return new Promise<RunResult>((resolve, reject) => {
+      this.pendingRuns.set(id, { resolve, reject });
+      this.post({ type: 'run', id, token: slot.token, rows, data }, [data.buffer as ArrayBuffer]);
+    });
+  }
+
+  /** Stops the worker thread (daemon shutdown). */
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private retire(slot: ModelSlot | null): void {
+    if (!slot) return;
+    slot.retired = true;
+    if (slot.inFlight === 0) this.post({ type: 'unload', token: slot.token });
+  }
+
+  private post(request: WorkerRequest, transfer: ArrayBuffer[] = []): void {
+    this.worker.postMessage(request, transfer);
+  }
+
+  private onReply(reply: WorkerReply): void {
+    switch (reply.type) {
+      case 'loaded': {
+        this.pendingLoads.get(reply.token)?.resolve();
+        this.pendingLoads.delete(reply.token);
+        break;
+      }
+      case 'load-failed': {
+        this.pendingLoads.get(reply.token)?.reject(new FleetcastError('FC_ERR_AGENT_MODEL_LOAD_FAILED', reply.message));
+        this.pendingLoads.delete(reply.token);
+        break;
+      }
+      case 'result': {
+        this.pendingRuns.get(reply.id)?.resolve({ values: reply.values, runMicros: reply.runMicros });
+        this.pendingRuns.delete(reply.id);
+        break;
+      }
+      case 'run-failed': {
+        this.pendingRuns.get(reply.id)?.reject(new FleetcastError('FC_ERR_AGENT_SCORING_FAILED', reply.message));
+        this.pendingRuns.delete(reply.id);
+        break;
+      }
+      default: {
+        const unreachable: never = reply;
+        throw new Error(`unknown worker reply ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+}
