@@ -7,6 +7,12 @@ import { ARTIFACTS_DIR, sha256File } from '../storage/artifacts.js';
 import { TRUSTED_KEYS_DIR } from '../config/trusted-keys.js';
 import { BACKUP_MANIFEST_FILE, type BackupManifest } from './manifest.js';
 
+/**
+ * Broker material inside the data dir (controller identity, private CA and server certificate
+ * of the embedded broker): restored devices must still trust the CA and the link must log in.
+ */
+const BROKER_DIR = 'broker';
+
 /** Every regular file under `root`, as paths relative to `base`. */
 export function listFiles(root: string, base: string): string[] {
   if (!existsSync(root)) return [];
@@ -29,8 +35,8 @@ export function assertEmptyTarget(dir: string): void {
 
 /**
  * Backs up a live controller (issue #6 "Disaster recovery"): SQLite's online backup API copies
- * a consistent snapshot while the daemon keeps writing (DESIGN "Storage"), then artifacts and
- * trusted keys are copied and every file is hashed into the manifest. Artifacts are
+ * a consistent snapshot while the daemon keeps writing (DESIGN "Storage"), then artifacts,
+ * trusted keys and broker material are copied and every file is hashed into the manifest. Artifacts are
  * content-addressed and immutable, so copying them after the snapshot cannot miss one the
  * snapshot references — at worst the backup holds an extra, unreferenced bundle.
  */
@@ -38,7 +44,7 @@ export async function backupController(db: ControllerDb, dataDir: string, outDir
   assertEmptyTarget(outDir);
   mkdirSync(outDir, { recursive: true });
   await db.backup(join(outDir, CONTROLLER_DB_FILE));
-  const copied = [ARTIFACTS_DIR, TRUSTED_KEYS_DIR].flatMap((folder) => listFiles(join(dataDir, folder), dataDir));
+  const copied = [ARTIFACTS_DIR, TRUSTED_KEYS_DIR, BROKER_DIR].flatMap((folder) => listFiles(join(dataDir, folder), dataDir));
   progress.start(copied.length + 1, 'backup');
   for (const [index, path] of copied.entries()) {
     mkdirSync(dirname(join(outDir, path)), { recursive: true });

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openControllerContext } from '../../../cloud-controller/controller-context.js';
 import { TRUSTED_KEYS_DIR } from '../../../cloud-controller/config/trusted-keys.js';
+import { Deployments } from '../../../cloud-controller/deployments/desired-state.js';
+import { FleetcastError } from '../../../protocols/errors/fleetcast-error.js';
+import { loadOrCreateControllerIdentity } from '../../../cloud-controller/broker/controller-identity.js';
 import { runCli } from '../../helpers/run-cli.js';
 import { makeBundleSet, tempDir, type BundleSet } from '../helpers.js';
 
@@ -28,6 +31,7 @@ async function populatedDataDir(): Promise<{ dataDir: string; close(): void }> {
   const dataDir = tempDir();
   mkdirSync(join(dataDir, TRUSTED_KEYS_DIR));
   writeFileSync(join(dataDir, TRUSTED_KEYS_DIR, 'signer.pem'), set.key.publicKeyPem);
+  loadOrCreateControllerIdentity(join(dataDir, 'broker'));
   const context = openControllerContext({ dataDir, env: {} });
   for (const bundle of set.bundles) await context.registry.push(bundle.path, 'alice');
   context.registry.promote('demand', 1, 'Production', 'alice');
@@ -36,6 +40,17 @@ async function populatedDataDir(): Promise<{ dataDir: string; close(): void }> {
   await context.fleet.enrolDevice({ id: 'dev-1', store: 's1', region: 'eu-west', timezone: 'Europe/Berlin', profile: 'pi5', tags: ['pilot'] });
   await context.fleet.enrolDevice({ id: 'dev-2', store: 's2', region: 'eu-west', timezone: 'Europe/Berlin', profile: 'pi5' });
   await context.fleet.revokeDevice('dev-2');
+  // Deployment state of the broker half: devices are offline here, so it is recorded, not sent.
+  const deployments = new Deployments({
+    db: context.db,
+    sendCommand: async () => {
+      throw new FleetcastError('FC_ERR_LINK_NOT_CONNECTED');
+    },
+    isOnline: () => false,
+    sender: { role: 'controller', id: 'controller' },
+  });
+  const v2 = context.registry.getModelVersion('demand', 2);
+  await deployments.deploy({ deploymentId: 'dep-1', model: { name: 'demand', version: 2 }, bundle: { sha256: v2.sha256, size: v2.size }, deviceIds: ['dev-1'], rollout: { id: 'rollout-1', wave: 0 } });
   context.tokens.create('ada', 'admin');
   context.audit.record({ actor: 'ada', role: 'admin', action: 'POST /v1/x', detail: null, status: 200, result: 'ok' });
   return { dataDir, close: () => context.close() };
@@ -59,6 +74,8 @@ test('backup of a live data dir restores into a fresh dir with identical tables 
   const after = dumpTables(join(restoredDir, 'controller.db'));
   t.true(Object.keys(before).length >= 8);
   t.deepEqual(after, before);
+  // The broker identity comes back too, so the restored controller's link can log in.
+  t.deepEqual(loadOrCreateControllerIdentity(join(restoredDir, 'broker')), loadOrCreateControllerIdentity(join(source.dataDir, 'broker')));
 
   const restored = openControllerContext({ dataDir: restoredDir, env: {} });
   t.teardown(() => restored.close());
@@ -68,6 +85,8 @@ test('backup of a live data dir restores into a fresh dir with identical tables 
   t.true(existsSync(champion.bundlePath));
   t.is(restored.registry.productionAt('demand', new Date()), 2);
   t.true(restored.fleet.isRevoked('dev-2'));
+  t.is(manifest.tables.desired_models, 1);
+  t.is(manifest.tables.deployments, 1);
   t.deepEqual(restored.fleet.listDevices('tag:pilot').map((d) => d.id), ['dev-1']);
 });
 
