@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FleetcastError } from '../errors/fleetcast-error.js';
 import type { SalesRow } from '../data/sales-row.js';
 import { featureNames } from './feature-names.js';
+import { isKnownLocale } from './holiday-calendar.js';
 import { featureSpecSchema, holidayLocaleSchema, type FeatureSpec } from './spec.js';
 
 /** Options of `deriveFeatureSpec`; every field has a default suited to daily retail sales. */
@@ -48,6 +49,9 @@ export function deriveFeatureSpec(rows: readonly SalesRow[], options: DeriveSpec
     hasPrecip ||= row.precipMm !== undefined;
   }
   if (stores.size === 0) throw new FleetcastError('FC_ERR_TRAIN_INVALID_INPUT', 'no rows to derive a feature spec from');
+  for (const locale of [o.defaultLocale, ...Object.values(o.storeLocales)]) {
+    if (!isKnownLocale(locale)) throw new FleetcastError('FC_ERR_FEATURE_SPEC_INVALID', `unknown holiday locale ${JSON.stringify(locale)}`, { locale });
+  }
   const lags = o.lags ?? [...new Set([o.horizon, 7, 14, 28].filter((lag) => lag >= o.horizon))];
   const spec: FeatureSpec = {
     version: 1,

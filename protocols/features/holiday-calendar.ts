@@ -37,6 +37,17 @@ function calendarFor(locale: HolidayLocale): Holidays {
 }
 
 /**
+ * Whether date-holidays knows the locale. An unknown code would silently yield no holidays
+ * at all, so specs are checked when they are derived (issue #3).
+ */
+export function isKnownLocale(locale: HolidayLocale): boolean {
+  const registry = new Holidays();
+  if (!(locale.country in (registry.getCountries() ?? {}))) return false;
+  if (locale.state !== undefined && !(locale.state in (registry.getStates(locale.country) ?? {}))) return false;
+  return locale.region === undefined || (locale.state !== undefined && locale.region in (registry.getRegions(locale.country, locale.state) ?? {}));
+}
+
+/**
  * Public holidays only: date-holidays also lists observances (Valentine's day, Advent
  * Sundays) and half-day bank holidays, which do not close stores or shift demand the same way.
  */

@@ -121,6 +121,9 @@ test('deriveFeatureSpec: sorted vocabularies, only present columns, lags ≥ hor
   t.true(spec.promo);
   t.deepEqual(spec.weather, []);
   t.is(t.throws<FleetcastError>(() => deriveFeatureSpec(rows, { horizon: 0 }))?.code, 'FC_ERR_FEATURE_SPEC_INVALID');
+  t.is(t.throws<FleetcastError>(() => deriveFeatureSpec(rows, { defaultLocale: { country: 'XX' } }))?.code, 'FC_ERR_FEATURE_SPEC_INVALID');
+  t.is(t.throws<FleetcastError>(() => deriveFeatureSpec(rows, { storeLocales: { a: { country: 'DE', state: 'ZZ' } } }))?.code, 'FC_ERR_FEATURE_SPEC_INVALID');
+  t.notThrows(() => deriveFeatureSpec(rows, { storeLocales: { a: { country: 'DE', state: 'BY', region: 'A' } } }));
 });
 
 test('one request is built in well under 0.1 ms', (t) => {
