@@ -27,8 +27,11 @@ export interface CloudLink {
   stop(): Promise<void>;
 }
 
-/** The adapter the config asks for; its material lives in `<dataDir>/broker`. */
-function createBrokerAdapter(config: BrokerConfig, context: ControllerContext): BrokerAdapter {
+/**
+ * The adapter the config asks for; its material lives in `<dataDir>/broker`. Constructing one
+ * starts nothing, so the CLI also uses it to provision devices it enrols on the data dir.
+ */
+export function createBrokerAdapter(config: BrokerConfig, context: ControllerContext): BrokerAdapter {
   const brokerDir = join(context.config.dataDir, 'broker');
   const controllerIdentity = loadOrCreateControllerIdentity(brokerDir);
   if (config.kind === 'mqtt') {

@@ -1,7 +1,19 @@
 import type { Command } from 'commander';
 import { runCommand } from '../../protocols/runtime/command.js';
 import type { Device } from '../fleet/schema.js';
+import { attachFleetProvisioning } from '../broker/adapter.js';
+import { createBrokerAdapter } from '../cloud-link.js';
+import type { ControllerContext } from '../controller-context.js';
 import { withContext, withDataDirOptions, type DataDirOptions } from './cli-context.js';
+
+/**
+ * Enrolments and revocations made on the data dir must reach the configured broker too (an
+ * external Mosquitto's password file); the embedded aedes broker asks the fleet on each connect.
+ */
+function withProvisioning(context: ControllerContext): ControllerContext {
+  attachFleetProvisioning(createBrokerAdapter(context.config.broker, context), context.fleet);
+  return context;
+}
 
 function deviceLine(d: Device): string {
   const state = d.revokedAt ? 'revoked' : d.online ? 'online' : 'offline';
@@ -30,13 +42,13 @@ export function registerDeviceCommands(program: Command): void {
     .option('--tags <a,b>', 'comma-separated tags for target selectors')
     .requiredOption('--profile <profile>', 'hardware profile')
     .action((options: AddOptions) =>
-      runCommand(options, () => withContext(options, 'devices add', (c) => c.fleet.enrolDevice({
+      runCommand(options, () => withContext(options, 'devices add', (c) => withProvisioning(c).fleet.enrolDevice({
         id: options.id, store: options.store, region: options.region, timezone: options.timezone, profile: options.profile,
         tags: options.tags ? options.tags.split(',').map((tag) => tag.trim()).filter(Boolean) : [],
       })), (r) => `enrolled ${r.device.id}\nsecret: ${r.secret}\n(this secret is shown once; store it in the device's agent config)`));
 
   withDataDirOptions(devices.command('revoke').argument('<deviceId>').description('Revoke a device; the broker refuses it from now on'))
-    .action((id: string, options: DataDirOptions) => runCommand(options, () => withContext(options, 'devices revoke', (c) => c.fleet.revokeDevice(id)), (d) => `revoked ${d.id} at ${d.revokedAt}`));
+    .action((id: string, options: DataDirOptions) => runCommand(options, () => withContext(options, 'devices revoke', (c) => withProvisioning(c).fleet.revokeDevice(id)), (d) => `revoked ${d.id} at ${d.revokedAt}`));
 
   withDataDirOptions(devices.command('list').option('--selector <selector>', 'e.g. tag:pilot,region:eu-west').description('List devices with online state and active model'))
     .action((options: DataDirOptions & { selector?: string }) =>

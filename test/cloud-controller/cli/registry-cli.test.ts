@@ -5,6 +5,7 @@ import { userInfo } from 'node:os';
 import { writeKeyFiles } from '../../helpers/bundle-fixtures.js';
 import { runCli } from '../../helpers/run-cli.js';
 import { openControllerContext } from '../../../cloud-controller/controller-context.js';
+import { passwordFileUsers } from '../../../cloud-controller/broker/mosquitto/password-file.js';
 import { makeBundleSet, tempDir, type BundleSet } from '../helpers.js';
 
 let set: BundleSet;
@@ -109,4 +110,17 @@ test('fleetcast predict scores a CSV with name@alias and writes date,store,item,
   const refused = await cli(dataDir, env, 'predict', '--model', 'demand@champion', '--input', bad, '--output', join(dir, 'x.csv'));
   t.is((refused.json.error as { code: string }).code, 'FC_ERR_PREDICT_INPUT');
   t.is(refused.code, 65);
+});
+
+test('devices add/revoke on the data dir provision an external Mosquitto password file from the config', async (t) => {
+  const dir = tempDir();
+  const passwordFile = join(dir, 'passwd');
+  const config = join(dir, 'controller.json');
+  writeFileSync(config, JSON.stringify({ dataDir: 'data', broker: { kind: 'mqtt', url: 'mqtt://127.0.0.1:1', mosquitto: { passwordFile: 'passwd', pidFile: 'mosquitto.pid' } } }));
+  const added = await runCli(['devices', 'add', '--config', config, '--id', 'dev-9', '--store', 's1', '--region', 'eu', '--timezone', 'UTC', '--profile', 'pi5', '--json']);
+  t.is(added.code, 0, added.stderr);
+  t.deepEqual(passwordFileUsers(passwordFile), ['dev-9']);
+  t.false(readFileSync(passwordFile, 'utf8').includes((JSON.parse(added.stdout) as { secret: string }).secret));
+  t.is((await runCli(['devices', 'revoke', 'dev-9', '--config', config, '--json'])).code, 0);
+  t.deepEqual(passwordFileUsers(passwordFile), []);
 });
