@@ -4,6 +4,7 @@ import { registerControllerCommands } from '../cloud-controller/cli/register.js'
 import { registerAgentCommands } from '../edge-agent/cli/register.js';
 import { registerImageCommands } from '../firmware-images/cli/register.js';
 import { PROTOCOL_VERSION } from '../protocols/version.js';
+import { registerDemoCommand } from './demo/demo-command.js';
 
 /**
  * The `fleetcast` binary. Each top-level folder registers the command groups it owns
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerControllerCommands(program);
   registerAgentCommands(program);
   registerImageCommands(program);
+  registerDemoCommand(program);
   return program;
 }
 

@@ -1,0 +1,185 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ProgressReporter } from '../../protocols/runtime/progress.js';
+import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
+import type { ScoreRow } from '../../protocols/messages/pos/score-request.js';
+import type { ActualRow } from '../../protocols/messages/pos/actuals.js';
+import { runStep, startDaemon, type Daemon } from './child-processes.js';
+import { freePort } from './free-port.js';
+import { PosClient } from './pos-client.js';
+import { readDemoSales, nextDay } from './demo-sales.js';
+
+/** Options of `fleetcast demo`. */
+export interface DemoOptions {
+  /** Working folder; wiped at the start of every run. */
+  dir: string;
+  /** Simulated stores, one agent process each. */
+  stores: number;
+  /** Items per store. */
+  items: number;
+  /** Days of sales history. */
+  days: number;
+  /** Generator seed. */
+  seed: number;
+  /** Keep the controller and agents running until Ctrl-C. */
+  keep: boolean;
+}
+
+export interface DemoStoreResult {
+  deviceId: string;
+  store: string;
+  posPort: number;
+  servedBy: { name: string; version: number };
+  forecasts: Array<{ item: string; date: string; value: number }>;
+}
+
+export interface DemoResult {
+  ok: true;
+  dir: string;
+  runId: string;
+  metrics: { modelWape: number; seasonalNaiveWape: number; improvement: number };
+  bundle: { path: string; sha256: string; sizeBytes: number };
+  controller: { api: string; broker: string };
+  deploymentId: string;
+  stores: DemoStoreResult[];
+  telemetryRecords: number;
+}
+
+const MODEL_NAME = 'daily-units';
+
+/**
+ * The main job on one machine with embedded defaults: generate a chain's sales, validate them,
+ * train and track a model, package a signed bundle, run a controller (embedded broker) and one
+ * agent per store, deploy the model through the registry, and ask every store for forecasts
+ * over MQTT the way a POS would. Every step is a real `fleetcast` command in its own process.
+ */
+export async function runDemo(options: DemoOptions, progress: ProgressReporter): Promise<DemoResult> {
+  const dir = resolve(options.dir);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const daemons: Daemon[] = [];
+  const steps = 11;
+  let step = 0;
+  const advance = (what: string) => progress.update(++step, { step: what });
+  progress.start(steps, 'demo');
+  try {
+    const salesPath = join(dir, 'sales.csv');
+    await runStep(['data', 'generate', '--stores', String(options.stores), '--items', String(options.items), '--days', String(options.days), '--seed', String(options.seed), '--out', salesPath]);
+    advance('data generated');
+    await runStep(['data', 'validate', salesPath]);
+    advance('data validated');
+
+    const runsDb = join(dir, 'runs.db');
+    const trained = await runStep<{ runId: string; metrics: { model: { wape: number }; seasonalNaive: { wape: number } } }>(['train', '--data', salesPath, '--model', 'gbdt', '--runs-db', runsDb]);
+    advance('model trained');
+
+    const keyPrefix = join(dir, 'keys', 'signer');
+    mkdirSync(join(dir, 'keys'), { recursive: true });
+    const key = await runStep<{ privateKeyPath: string; publicKeyPath: string; keyId: string }>(['keys', 'generate', '--out', keyPrefix]);
+    const bundlePath = join(dir, `${MODEL_NAME}-v1.fcb`);
+    const packaged = await runStep<{ sha256: string; sizeBytes?: number; size?: number }>(['package', '--run', trained.runId, '--runs-db', runsDb, '--key', key.privateKeyPath, '--out', bundlePath, '--name', MODEL_NAME, '--version', '1']);
+    advance('bundle signed');
+
+    const controllerDir = join(dir, 'controller');
+    const controllerConfigPath = join(dir, 'controller.json');
+    const [apiPort, brokerPort] = [await freePort(), await freePort()];
+    writeFileSync(controllerConfigPath, JSON.stringify({ dataDir: controllerDir, api: { port: apiPort }, broker: { kind: 'aedes', port: brokerPort }, trustedKeys: [key.publicKeyPath] }, null, 2));
+    const controller = await startDaemon(['controller', '--config', controllerConfigPath, '--json'], 'api');
+    daemons.push(controller);
+    const api = String(controller.ready.api);
+    const broker = String(controller.ready.broker);
+    advance('controller running');
+
+    const cfg = ['--config', controllerConfigPath];
+    const token = await runStep<{ token: string }>(['controller', 'token', 'create', '--role', 'admin', '--name', 'demo-operator', ...cfg]);
+    const sales = readDemoSales(salesPath);
+    const stores: Array<{ deviceId: string; store: string; posPort: number; posUser: { username: string; password: string } }> = [];
+    for (const [index, store] of sales.stores.entries()) {
+      const deviceId = `store-${String(index + 1).padStart(4, '0')}`;
+      const enrolled = await runStep<{ secret: string }>(['devices', 'add', '--id', deviceId, '--store', store, '--region', 'eu-central', '--timezone', 'Europe/Berlin', '--tags', 'demo', '--profile', 'generic', ...cfg]);
+      const agentConfigPath = join(dir, 'agents', deviceId, 'agent.json');
+      mkdirSync(join(dir, 'agents', deviceId), { recursive: true });
+      const posPort = await freePort();
+      await runStep(['agent', 'init', '--out', agentConfigPath, '--device-id', deviceId, '--uplink', broker, '--uplink-password', enrolled.secret, '--pos-port', String(posPort)]);
+      const agentConfig = JSON.parse(readFileSync(agentConfigPath, 'utf8')) as { trustedKeys: Record<string, string>; pos: { users: Array<{ username: string; password: string }> } };
+      agentConfig.trustedKeys = { [key.keyId]: readFileSync(key.publicKeyPath, 'utf8') };
+      writeFileSync(agentConfigPath, JSON.stringify(agentConfig, null, 2));
+      daemons.push(await startDaemon(['agent', '--config', agentConfigPath], 'event'));
+      stores.push({ deviceId, store, posPort, posUser: agentConfig.pos.users[0] });
+    }
+    advance('agents running');
+
+    await runStep(['registry', 'push', bundlePath, ...cfg]);
+    await runStep(['registry', 'promote', MODEL_NAME, '1', '--stage', 'Production', '--reason', 'demo: beats seasonal naive', ...cfg]);
+    advance('model in Production');
+
+    const authorization = { authorization: `Bearer ${token.token}`, 'content-type': 'application/json' };
+    const deployResponse = await fetch(`${api}/v1/deployments`, { method: 'POST', headers: authorization, body: JSON.stringify({ model: MODEL_NAME, ref: 'Production', selector: 'tag:demo' }) });
+    if (!deployResponse.ok) throw new FleetcastError('FC_ERR_INTERNAL', `deployment refused: ${deployResponse.status} ${await deployResponse.text()}`);
+    const deployment = (await deployResponse.json()) as { deploymentId: string };
+    await waitForDeployment(api, authorization, deployment.deploymentId, stores.length);
+    advance('deployed to every store');
+
+    const results: DemoStoreResult[] = [];
+    for (const store of stores) {
+      const pos = await PosClient.connect(store.posPort, store.posUser.username, store.posUser.password);
+      try {
+        // A POS back-fills recent actuals so the agent can build lag features locally.
+        const history: ActualRow[] = sales.recentActuals(store.store, 60);
+        for (let offset = 0; offset < history.length; offset += 5_000) await pos.sendActuals(history.slice(offset, offset + 5_000));
+        const day = nextDay(sales.lastDate);
+        const rows: ScoreRow[] = sales.items.map((item) => ({ store: store.store, item, date: day, ...sales.lastKnown(store.store, item) }));
+        const reply = await pos.score(rows);
+        if (reply.type === 'error') throw new FleetcastError('FC_ERR_INTERNAL', `agent ${store.deviceId} answered ${reply.code}: ${reply.message}`);
+        results.push({ deviceId: store.deviceId, store: store.store, posPort: store.posPort, servedBy: reply.model, forecasts: reply.predictions.map((p) => ({ item: p.item, date: p.date, value: p.value })) });
+      } finally {
+        await pos.close();
+      }
+    }
+    advance('stores answered');
+
+    const telemetry = (await (await fetch(`${api}/v1/telemetry/records?limit=1000`, { headers: authorization })).json()) as { records?: unknown[] };
+    advance('telemetry read');
+    progress.stop();
+
+    const result: DemoResult = {
+      ok: true,
+      dir,
+      runId: trained.runId,
+      metrics: {
+        modelWape: trained.metrics.model.wape,
+        seasonalNaiveWape: trained.metrics.seasonalNaive.wape,
+        improvement: 1 - trained.metrics.model.wape / trained.metrics.seasonalNaive.wape,
+      },
+      bundle: { path: bundlePath, sha256: packaged.sha256, sizeBytes: packaged.sizeBytes ?? packaged.size ?? 0 },
+      controller: { api, broker },
+      deploymentId: deployment.deploymentId,
+      stores: results,
+      telemetryRecords: telemetry.records?.length ?? 0,
+    };
+    if (options.keep) {
+      process.stderr.write(`demo running (controller ${api}); Ctrl-C stops it\n`);
+      await new Promise<void>((done) => process.once('SIGINT', () => done()));
+    }
+    return result;
+  } finally {
+    progress.stop();
+    await Promise.all(daemons.reverse().map((daemon) => daemon.stop()));
+  }
+}
+
+/** Polls the deployment until every device has committed it (or one failed). */
+async function waitForDeployment(api: string, headers: Record<string, string>, deploymentId: string, devices: number, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    const status = (await (await fetch(`${api}/v1/deployments/${encodeURIComponent(deploymentId)}`, { headers })).json()) as { devices: Array<{ deviceId: string; state?: string; status?: string; errorCode?: string | null }> };
+    const states = status.devices.map((d) => d.state ?? d.status ?? 'unknown');
+    last = JSON.stringify(status.devices);
+    const failed = status.devices.find((d) => (d.state ?? d.status) === 'failed');
+    if (failed) throw new FleetcastError('FC_ERR_INTERNAL', `deployment failed on ${failed.deviceId}: ${failed.errorCode ?? ''}`);
+    if (states.length === devices && states.every((s) => s === 'committed')) return;
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  throw new FleetcastError('FC_ERR_INTERNAL', `deployment ${deploymentId} did not complete: ${last}`);
+}
