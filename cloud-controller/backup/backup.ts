@@ -29,6 +29,7 @@ export function tableRowCounts(db: ControllerDb): Record<string, number> {
   return Object.fromEntries(tables.map(({ name }) => [name, (db.prepare(`SELECT COUNT(*) AS n FROM "${name.replaceAll('"', '""')}"`).get() as { n: number }).n]));
 }
 
+/** A backup or restore target must be new or empty, so nothing is silently overwritten or mixed. */
 export function assertEmptyTarget(dir: string): void {
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new FleetcastError('FC_ERR_RESTORE_TARGET_NOT_EMPTY', dir, { dir });
 }

@@ -32,7 +32,6 @@ export function predictRequestSchema(maxRows: number) {
     history: z.array(historyActualSchema).max(MAX_HISTORY_ROWS).default([]),
   });
 }
-export type PredictRequest = z.infer<ReturnType<typeof predictRequestSchema>>;
 
 /** Forecasts in request order, the version that made them, and how many were clamped. */
 export const predictResponseSchema = z.object({
