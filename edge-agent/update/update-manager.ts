@@ -93,7 +93,7 @@ export class UpdateManager {
   private readonly http: HttpTransferOptions;
   private state: UpdateState = 'idle';
   private deployment: DeploymentRecord | null = null;
-  private running: { deploymentId: string; done: Promise<UpdateOutcome> } | null = null;
+  private running: { deploymentId: string; done: Promise<UpdateOutcome | null> } | null = null;
   /** What `resume()` finished, so installing the same bundle again does not redo it. */
   private resumed: UpdateOutcome | null = null;
 
@@ -133,8 +133,18 @@ export class UpdateManager {
    * verified model. Leftover staging and download files of other deployments are removed.
    */
   async resume(): Promise<UpdateOutcome | null> {
-    const loaded = this.states.load();
     void this.reporter.flush();
+    const peek = this.states.load();
+    // A deploy command repeated while its deployment resumes joins the resume (same id).
+    const deploymentId = peek.kind === 'valid' && !isAtRest(peek.state) ? peek.deployment?.deploymentId : peek.kind === 'corrupt' ? peek.deploymentId : null;
+    // Under the lease: a daemon running a deployment owns the row; nothing here may touch it.
+    const outcome = await this.exclusive(deploymentId ?? 'resume', () => this.resumeLocked());
+    this.resumed = outcome;
+    return outcome;
+  }
+
+  private async resumeLocked(): Promise<UpdateOutcome | null> {
+    const loaded = this.states.load();
     if (loaded.kind === 'empty') {
       await this.options.store.discardOrphans(null);
       return null;
@@ -146,6 +156,7 @@ export class UpdateManager {
       const record: DeploymentRecord = {
         deploymentId: loaded.deploymentId ?? `recovery-${Date.now()}`,
         kind: 'rollback',
+        // The event schema needs a model; with the state unreadable, name what serves.
         model: active ?? UNKNOWN_MODEL,
         bundle: null,
         localPath: null,
@@ -156,9 +167,11 @@ export class UpdateManager {
         errorCode: 'FC_ERR_UPDATE_STATE_CORRUPT',
         detail: loaded.reason,
       };
-      return this.exclusive(record.deploymentId, () => this.abortThenRun(record, new FleetcastError('FC_ERR_UPDATE_STATE_CORRUPT', loaded.reason)));
+      return this.abortThenRun(record, new FleetcastError('FC_ERR_UPDATE_STATE_CORRUPT', loaded.reason));
     }
     const { state, deployment } = loaded;
+    this.state = state;
+    this.deployment = deployment;
     await this.options.store.discardOrphans(isAtRest(state) ? null : deployment?.deploymentId ?? null);
     if (isAtRest(state) || !deployment) return null;
     const resumed = { ...deployment, resumes: deployment.resumes + 1 };
@@ -166,12 +179,10 @@ export class UpdateManager {
     this.deployment = resumed;
     const maxResumes = this.options.maxResumes ?? 3;
     if (resumed.resumes > maxResumes && state !== 'rolling_back') {
-      this.resumed = await this.exclusive(resumed.deploymentId, () => this.abortThenRun(resumed, new FleetcastError('FC_ERR_UPDATE_RESUME_EXHAUSTED', `${state} resumed ${resumed.resumes} times`)));
-      return this.resumed;
+      return this.abortThenRun(resumed, new FleetcastError('FC_ERR_UPDATE_RESUME_EXHAUSTED', `${state} resumed ${resumed.resumes} times`));
     }
     this.options.logger.warn({ state, deploymentId: resumed.deploymentId, resumes: resumed.resumes }, 'resuming interrupted update');
-    this.resumed = await this.exclusive(resumed.deploymentId, () => this.run(resumed));
-    return this.resumed;
+    return this.run(resumed);
   }
 
   /**
@@ -274,9 +285,9 @@ export class UpdateManager {
    * joins it) and across processes (the SQLite lease). The persisted state is re-read first: a
    * `fleetcast agent install` beside the daemon may have moved it.
    */
-  private exclusive(deploymentId: string, work: () => Promise<UpdateOutcome>): Promise<UpdateOutcome> {
+  private exclusive<T extends UpdateOutcome | null>(deploymentId: string, work: () => Promise<T>): Promise<T> {
     if (this.running) {
-      if (this.running.deploymentId === deploymentId) return this.running.done;
+      if (this.running.deploymentId === deploymentId) return this.running.done.then((outcome) => outcome as T);
       return Promise.reject(new FleetcastError('FC_ERR_UPDATE_BUSY', `${this.running.deploymentId} is ${this.state}`, { running: this.running.deploymentId, state: this.state }));
     }
     try {
