@@ -38,6 +38,11 @@ export class OnnxWorkerClient {
     });
   }
 
+  /** Releases the session of `key` (fire and forget: nothing waits on a release). */
+  unload(key: string): void {
+    this.worker.postMessage({ type: 'unload', key } satisfies OnnxWorkerRequest);
+  }
+
   /** Ends the worker thread. */
   async close(): Promise<void> {
     await this.worker.terminate();

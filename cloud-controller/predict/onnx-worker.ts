@@ -47,7 +47,14 @@ async function run(request: Extract<OnnxWorkerRequest, { type: 'run' }>): Promis
   }
 }
 
+async function unload(key: string): Promise<void> {
+  const loaded = sessions.get(key);
+  sessions.delete(key);
+  await loaded?.session.release();
+}
+
 port.on('message', (request: OnnxWorkerRequest) => {
   if (request.type === 'load') void load(request);
+  else if (request.type === 'unload') void unload(request.key);
   else void run(request);
 });

@@ -12,6 +12,9 @@ import { OnnxWorkerClient } from './onnx-client.js';
 import { clampPredictions, predictionCeiling } from './clamp.js';
 import type { PredictResponse, PredictRow } from './schema.js';
 
+/** Sessions kept loaded at once; each holds its graph in memory, and few versions serve at a time (Production, challenger, Staging). */
+export const MAX_LOADED_MODELS = 4;
+
 interface LoadedModel {
   key: string;
   ref: ModelRef;
@@ -41,7 +44,8 @@ function parseReference(bytes: Buffer | undefined): ReferenceProfile | null {
  * same model file the agent would serve. Outputs are clamped to [0, ceiling] (clamp.ts).
  */
 export class Predictor {
-  private readonly loaded = new Map<string, Promise<LoadedModel>>();
+  /** Loaded sessions by bundle sha256, least recently used first (Map keeps insertion order). */
+  private readonly cache = new Map<string, { loading: Promise<LoadedModel>; inFlight: number }>();
 
   constructor(private readonly registry: Registry, private readonly trustedKeys: TrustedKeys, private readonly onnx = new OnnxWorkerClient()) {}
 
@@ -50,17 +54,27 @@ export class Predictor {
    * (an index built once when a batch scores many chunks against the same actuals).
    */
   async predict(name: string, ref: string | number, rows: readonly PredictRow[], history: readonly HistoryActual[] | SalesHistory): Promise<PredictResponse> {
-    const model = await this.load(name, ref);
-    const index = history instanceof SalesHistory ? history : SalesHistory.fromRows(history);
-    const matrix = buildFeatureMatrix(model.manifest.featureSpec, index, rows);
-    const raw = await this.onnx.run(model.key, matrix.matrix, matrix.nRows);
-    const { values, clamped } = clampPredictions(raw, model.ceiling);
-    return {
-      model: model.ref,
-      predictions: rows.map((row, i) => ({ store: row.store, item: row.item, date: row.date, value: values[i] })),
-      clamped,
-      ceiling: model.ceiling,
-    };
+    const entry = this.acquire(name, ref);
+    try {
+      const model = await entry.loading;
+      const index = history instanceof SalesHistory ? history : SalesHistory.fromRows(history);
+      const matrix = buildFeatureMatrix(model.manifest.featureSpec, index, rows);
+      const raw = await this.onnx.run(model.key, matrix.matrix, matrix.nRows);
+      const { values, clamped } = clampPredictions(raw, model.ceiling);
+      return {
+        model: model.ref,
+        predictions: rows.map((row, i) => ({ store: row.store, item: row.item, date: row.date, value: values[i] })),
+        clamped,
+        ceiling: model.ceiling,
+      };
+    } finally {
+      entry.inFlight -= 1;
+    }
+  }
+
+  /** Bundle sha256s with a loaded (or loading) session, least recently used first. */
+  loadedModels(): string[] {
+    return [...this.cache.keys()];
   }
 
   /** Ends the onnxruntime worker. */
@@ -68,14 +82,34 @@ export class Predictor {
     await this.onnx.close();
   }
 
-  private load(name: string, ref: string | number): Promise<LoadedModel> {
+  /**
+   * The cache entry of the version `ref` names, marked in use. Resolving the ref on every call
+   * makes a promotion take effect on the next request; the session itself is reused by sha256.
+   */
+  private acquire(name: string, ref: string | number): { loading: Promise<LoadedModel>; inFlight: number } {
     const version = this.registry.getModelVersion(name, ref);
-    const cached = this.loaded.get(version.sha256);
-    if (cached) return cached;
-    const loading = this.loadVersion(version.bundlePath, version.sha256, { name: version.name, version: version.version });
-    this.loaded.set(version.sha256, loading);
-    loading.catch(() => this.loaded.delete(version.sha256));
-    return loading;
+    let entry = this.cache.get(version.sha256);
+    if (entry) {
+      this.cache.delete(version.sha256);
+    } else {
+      const loading = this.loadVersion(version.bundlePath, version.sha256, { name: version.name, version: version.version });
+      loading.catch(() => this.cache.delete(version.sha256));
+      entry = { loading, inFlight: 0 };
+    }
+    this.cache.set(version.sha256, entry);
+    entry.inFlight += 1;
+    this.evictIdle();
+    return entry;
+  }
+
+  /** Releases the least recently used idle sessions beyond MAX_LOADED_MODELS (a long-running daemon sees many versions). */
+  private evictIdle(): void {
+    for (const [key, entry] of this.cache) {
+      if (this.cache.size <= MAX_LOADED_MODELS) return;
+      if (entry.inFlight > 0) continue;
+      this.cache.delete(key);
+      void entry.loading.then(() => this.onnx.unload(key), () => undefined);
+    }
   }
 
   private async loadVersion(bundlePath: string, sha256: string, ref: ModelRef): Promise<LoadedModel> {
