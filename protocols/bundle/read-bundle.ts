@@ -48,6 +48,6 @@ async function readBundleFile(path: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (error) {
-    throw new FleetcastError('FC_ERR_PACKAGE_INPUT_INVALID', `cannot read bundle ${path}`, { path }, { cause: error });
+    throw new FleetcastError('FC_ERR_BUNDLE_UNREADABLE', path, { path }, { cause: error });
   }
 }

@@ -1,6 +1,7 @@
 /** ONNX export, quantization and signed bundles (issue #4). One code per distinct failure. */
 export const bundleErrors = {
   FC_ERR_BUNDLE_TRUNCATED: { message: 'bundle file is truncated or not a complete tar archive', exitCode: 65 },
+  FC_ERR_BUNDLE_UNREADABLE: { message: 'bundle file cannot be read', exitCode: 66 },
   FC_ERR_BUNDLE_MANIFEST_INVALID: { message: 'bundle manifest is missing, not JSON, or does not match the manifest schema', exitCode: 65 },
   FC_ERR_BUNDLE_UNSIGNED: { message: 'bundle has no signature', exitCode: 77 },
   FC_ERR_BUNDLE_SIGNATURE_INVALID: { message: 'bundle signature does not verify against the manifest', exitCode: 77 },

@@ -16,6 +16,7 @@ let dir: string;
 let runsDb: string;
 let unitsRun: string;
 let stockoutRun: string;
+let mlpRun: string;
 let keyPath: string;
 let trustPath: string;
 
@@ -29,6 +30,7 @@ test.before(async () => {
   const locales = { locale: generated.storeLocales.defaultLocale, storeLocales: generated.storeLocales.storeLocales };
   unitsRun = (await runTraining(data, { model: 'gbdt', folds: 1, ...locales }, { store, logger, json: true })).runId;
   stockoutRun = (await runTraining(data, { model: 'gbdt', target: 'stockout', folds: 1, ...locales }, { store, logger, json: true })).runId;
+  mlpRun = (await runTraining(data, { model: 'mlp', folds: 1, ...locales }, { store, logger, json: true })).runId;
   store.close();
   const key = makeSigningKey();
   ({ privateKeyPath: keyPath, publicKeyPath: trustPath } = await writeKeyFiles(dir, key));
@@ -66,6 +68,23 @@ test('a stockout run packages as a binary task with sigmoid output', async (t) =
   t.is(body.manifest.model.task, 'binary');
   t.is(body.manifest.model.objective, 'logistic');
   t.is(body.manifest.metrics.seasonalNaive, null);
+});
+
+test('package --run --quantize int8 on an MLP run records the measured gate decision and ships int8 only when it passes', async (t) => {
+  const out = join(dir, 'mlp.fcb');
+  const result = await runCli(['package', '--run', mlpRun, '--runs-db', runsDb, '--key', keyPath, '--out', out, '--quantize', 'int8', '--json']);
+  t.is(result.code, 0, result.stdout);
+  const { manifest } = JSON.parse(result.stdout) as { manifest: BundleManifest };
+  t.is(manifest.model.kind, 'mlp');
+  const q = manifest.quantization!;
+  t.is(q.scheme, 'int8-qoperator');
+  t.is(q.gate.maxRelativeIncrease, 0.01);
+  t.is(q.shipped, q.int8.wape <= q.fp32.wape * 1.01);
+  t.is(manifest.files.some((f) => f.path === 'model.int8.onnx'), q.shipped);
+  t.true(q.int8.sizeBytes < q.fp32.sizeBytes);
+  t.true(q.calibrationRows > 0);
+  const verify = await runCli(['bundle', 'verify', out, '--trust', trustPath, '--json']);
+  t.is(verify.code, 0, verify.stdout);
 });
 
 test('package refuses int8 for trees, unknown runs, a missing key and an over-size limit with codes', async (t) => {

@@ -58,6 +58,12 @@ test('bundle verify refuses an older version presented as new, and a too-new bun
   t.is((await verifyCode(future.path, ['--agent-version', '1.9.0'])).errorCode, 'FC_ERR_BUNDLE_AGENT_TOO_OLD');
 });
 
+test('a bundle path that does not exist is FC_ERR_BUNDLE_UNREADABLE (exit 66)', async (t) => {
+  const { code, errorCode } = await verifyCode(join(dir, 'nope.fcb'));
+  t.is(errorCode, 'FC_ERR_BUNDLE_UNREADABLE');
+  t.is(code, 66);
+});
+
 test('keys generate writes an ed25519 pair whose key id the CLI reports', async (t) => {
   const prefix = join(dir, 'generated');
   const result = await runCli(['keys', 'generate', '--out', prefix, '--json']);
