@@ -159,3 +159,29 @@ test('tampered bundles deployed over the blob transfer fail with their code on e
   }
   t.deepEqual((await servingModel(dir, trusted))?.ref, { name: 'demand', version: 2 });
 });
+
+test('events of an offline install stay queued in SQLite and are published in order once an uplink exists', async (t) => {
+  const dir = await tempDataDir('fc-events-');
+  const key = makeSigningKey();
+  const trusted = trustedKeysFromPems([key.publicKeyPem]);
+  const bundle = await makeTestBundle({ dir, name: 'demand', version: 1, key });
+  const offline = await openEngine(dir, trusted);
+  const installed = await offline.manager.install(bundle.path);
+  t.is((offline.db.prepare('SELECT COUNT(*) AS n FROM update_events').get() as { n: number }).n, 4);
+  offline.close();
+
+  const controller = await FakeController.start();
+  const uplink = await connectDeviceUplink(controller.url, 'store-events');
+  const online = await openEngine(dir, trusted, { uplink, deviceId: 'store-events' });
+  t.teardown(async () => {
+    online.close();
+    await uplink.close();
+    await controller.stop();
+  });
+  t.is(await online.manager.resume(), null);
+  await controller.waitForEvent((event) => event.to === 'committed');
+  await online.manager.flushEvents();
+  t.deepEqual(controller.events.map((event) => `${event.from}>${event.to}`), ['idle>verifying', 'verifying>staging', 'staging>activating', 'activating>committed']);
+  t.true(controller.events.every((event) => event.deploymentId === installed.deploymentId));
+  t.is((online.db.prepare('SELECT COUNT(*) AS n FROM update_events').get() as { n: number }).n, 0);
+});
