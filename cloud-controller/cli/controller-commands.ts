@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { runCommand } from '../../protocols/runtime/command.js';
 import { createProgress } from '../../protocols/runtime/progress.js';
@@ -28,9 +29,9 @@ export function registerControllerDaemonCommands(program: Command): void {
     });
 
   const token = controller.command('token').description('API tokens (roles viewer, operator, admin; stored hashed)');
-  withDataDirOptions(token.command('create').requiredOption('--role <role>', 'viewer | operator | admin').requiredOption('--name <name>', 'who the token belongs to (audit log "who")').description('Issue an API token; it is printed once'))
-    .action((options: DataDirOptions & { role: string; name: string }) =>
-      runCommand(options, () => withContext(options, 'controller token create', (c) => c.tokens.create(options.name, options.role)), (r) => `token for ${r.info.name} (${r.info.role}):\n${r.token}\n(shown once; send it as "Authorization: Bearer <token>")`));
+  withDataDirOptions(token.command('create').requiredOption('--role <role>', 'viewer | operator | admin').option('--name <name>', 'who the token belongs to, the audit log\'s "who" (default: your login name)').description('Issue an API token; it is printed once'))
+    .action((options: DataDirOptions & { role: string; name?: string }) =>
+      runCommand(options, () => withContext(options, 'controller token create', (c) => c.tokens.create(options.name ?? userInfo().username, options.role)), (r) => `token for ${r.info.name} (${r.info.role}):\n${r.token}\n(shown once; send it as "Authorization: Bearer <token>")`));
   withDataDirOptions(token.command('list').description('List tokens (never their secrets)'))
     .action((options: DataDirOptions) => runCommand(options, () => withContext(options, null, (c) => ({ tokens: c.tokens.list() })), (r) => r.tokens.map((t) => `${t.tokenId}  ${t.role.padEnd(8)} ${t.name}${t.revokedAt ? `  revoked ${t.revokedAt}` : ''}`).join('\n') || 'no tokens'));
   withDataDirOptions(token.command('revoke').argument('<tokenId>').description('Revoke a token'))
