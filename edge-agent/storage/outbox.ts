@@ -83,12 +83,12 @@ export class Outbox {
 
   /**
    * Drops oldest records until the outbox fits its budget, then appends one `dropped` record
-   * covering them. The dropped record is small and never itself dropped in the same pass, so
-   * the gap is always reported.
+   * covering them. An older `dropped` record caught in the sweep is folded into the new one
+   * (its count and range carry over), so the total loss is always reported exactly.
    */
   private enforceBudget(): void {
     if (this.usedBytes <= this.budgetBytes) return;
-    const victims = this.db.prepare('SELECT seq, bytes FROM outbox ORDER BY seq').iterate() as IterableIterator<{ seq: number; bytes: number }>;
+    const victims = this.db.prepare('SELECT seq, kind, body, bytes FROM outbox ORDER BY seq').iterate() as IterableIterator<{ seq: number; kind: string; body: string; bytes: number }>;
     let fromSeq = 0;
     let toSeq = 0;
     let count = 0;
@@ -97,13 +97,14 @@ export class Outbox {
     const target = this.budgetBytes - 256;
     for (const victim of victims) {
       if (this.usedBytes - freed <= target) break;
-      if (fromSeq === 0) fromSeq = victim.seq;
+      const earlier = victim.kind === 'dropped' ? (JSON.parse(victim.body) as { count: number; fromSeq: number }) : null;
+      if (fromSeq === 0) fromSeq = earlier ? earlier.fromSeq : victim.seq;
       toSeq = victim.seq;
-      count += 1;
+      count += earlier ? earlier.count : 1;
       freed += victim.bytes;
     }
-    if (count === 0) return;
-    this.db.prepare('DELETE FROM outbox WHERE seq BETWEEN ? AND ?').run(fromSeq, toSeq);
+    if (toSeq === 0) return;
+    this.db.prepare('DELETE FROM outbox WHERE seq <= ?').run(toSeq);
     this.usedBytes -= freed;
     const dropped: OutboxEntry = { kind: 'dropped', ts: new Date().toISOString(), count, fromSeq, toSeq };
     const body = JSON.stringify(dropped);
