@@ -1,3 +1,4 @@
+import './quiet-logs.js';
 import test from 'ava';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';

@@ -1,3 +1,4 @@
+import '../broker/quiet-logs.js';
 import test from 'ava';
 import { envelope } from '../../../protocols/messages/envelope-factory.js';
 import type { DeploymentEvent } from '../../../protocols/messages/evt.js';

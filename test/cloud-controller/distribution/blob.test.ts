@@ -1,3 +1,4 @@
+import '../broker/quiet-logs.js';
 import test from 'ava';
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';

@@ -1,3 +1,4 @@
+import '../broker/quiet-logs.js';
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,3 +1,4 @@
+import '../broker/quiet-logs.js';
 import test from 'ava';
 import { envelope } from '../../../protocols/messages/envelope-factory.js';
 import { deviceTopic } from '../../../protocols/topics.js';
