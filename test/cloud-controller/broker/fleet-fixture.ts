@@ -13,6 +13,7 @@ export interface FleetFixture {
   cleanup(): void;
 }
 
+/** Opens a fresh temp data dir with the real fleet; `cleanup` closes SQLite and deletes the dir. */
 export function createFleetFixture(prefix = 'fc-broker-'): FleetFixture {
   const dataDir = mkdtempSync(join(tmpdir(), prefix));
   const db = openControllerDb(dataDir);

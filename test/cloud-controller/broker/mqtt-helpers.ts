@@ -50,6 +50,7 @@ export async function waitFor(received: Array<{ topic: string; payload: string }
   if (!found) throw new Error(`message ${payload} not received`);
 }
 
+/** Waits `ms` milliseconds (used only after a positive control makes silence meaningful). */
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Subscribes and returns the SUBACK codes (0x80 = refused) instead of rejecting on a refusal. */

@@ -29,6 +29,7 @@ export interface LinkHarness {
   close(): Promise<void>;
 }
 
+/** Starts a real aedes adapter, fleet and device link (telemetry, blob server, deployments) on a temp data dir. */
 export async function startLinkHarness(options: { maxConcurrentTransfers?: number; transferIdleMs?: number } = {}): Promise<LinkHarness> {
   const fixture = createFleetFixture('fc-link-');
   const brokerDir = join(fixture.dataDir, 'broker');
