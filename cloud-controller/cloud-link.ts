@@ -6,6 +6,7 @@ import type { ControllerConfig } from './config/schema.js';
 import { attachFleetProvisioning, type BrokerAdapter } from './broker/adapter.js';
 import { AedesBrokerAdapter } from './broker/aedes-adapter.js';
 import { ExternalMqttAdapter } from './broker/external-adapter.js';
+import { AwsIotAdapter } from './broker/aws-iot/aws-iot-adapter.js';
 import { loadOrCreateControllerIdentity } from './broker/controller-identity.js';
 import { DeviceLink } from './link/device-link.js';
 import { Deployments } from './deployments/desired-state.js';
@@ -33,6 +34,11 @@ export interface CloudLink {
  */
 export function createBrokerAdapter(config: BrokerConfig, context: ControllerContext): BrokerAdapter {
   const brokerDir = join(context.config.dataDir, 'broker');
+  if (config.kind === 'aws-iot') {
+    return new AwsIotAdapter({
+      region: config.region, endpoint: config.endpoint, brokerDir, devicePolicyName: config.devicePolicyName, thingGroupName: config.thingGroupName, controllerThingName: config.controllerThingName,
+    });
+  }
   const controllerIdentity = loadOrCreateControllerIdentity(brokerDir);
   if (config.kind === 'mqtt') {
     return new ExternalMqttAdapter({ url: config.url, deviceUrl: config.deviceUrl, caFile: config.caFile, controllerIdentity, mosquitto: config.mosquitto });

@@ -10,9 +10,16 @@ import { withContext, withDataDirOptions, type DataDirOptions } from './cli-cont
  * Enrolments and revocations made on the data dir must reach the configured broker too (an
  * external Mosquitto's password file); the embedded aedes broker asks the fleet on each connect.
  */
-function withProvisioning(context: ControllerContext): ControllerContext {
-  attachFleetProvisioning(createBrokerAdapter(context.config.broker, context), context.fleet);
-  return context;
+async function withProvisioning<T>(context: ControllerContext, action: () => Promise<T>): Promise<T> {
+  const adapter = createBrokerAdapter(context.config.broker, context);
+  const detach = attachFleetProvisioning(adapter, context.fleet);
+  try {
+    return await action();
+  } finally {
+    detach();
+    // Releases the adapter's clients (e.g. the AWS SDK's sockets) so the command can exit.
+    await adapter.stop();
+  }
 }
 
 function deviceLine(d: Device): string {
@@ -42,13 +49,13 @@ export function registerDeviceCommands(program: Command): void {
     .option('--tags <a,b>', 'comma-separated tags for target selectors')
     .requiredOption('--profile <profile>', 'hardware profile')
     .action((options: AddOptions) =>
-      runCommand(options, () => withContext(options, 'devices add', (c) => withProvisioning(c).fleet.enrolDevice({
+      runCommand(options, () => withContext(options, 'devices add', (c) => withProvisioning(c, () => c.fleet.enrolDevice({
         id: options.id, store: options.store, region: options.region, timezone: options.timezone, profile: options.profile,
         tags: options.tags ? options.tags.split(',').map((tag) => tag.trim()).filter(Boolean) : [],
-      })), (r) => `enrolled ${r.device.id}\nsecret: ${r.secret}\n(this secret is shown once; store it in the device's agent config)`));
+      }))), (r) => `enrolled ${r.device.id}\nsecret: ${r.secret}\n(this secret is shown once; store it in the device's agent config)`));
 
   withDataDirOptions(devices.command('revoke').argument('<deviceId>').description('Revoke a device; the broker refuses it from now on'))
-    .action((id: string, options: DataDirOptions) => runCommand(options, () => withContext(options, 'devices revoke', (c) => withProvisioning(c).fleet.revokeDevice(id)), (d) => `revoked ${d.id} at ${d.revokedAt}`));
+    .action((id: string, options: DataDirOptions) => runCommand(options, () => withContext(options, 'devices revoke', (c) => withProvisioning(c, () => c.fleet.revokeDevice(id))), (d) => `revoked ${d.id} at ${d.revokedAt}`));
 
   withDataDirOptions(devices.command('list').option('--selector <selector>', 'e.g. tag:pilot,region:eu-west').description('List devices with online state and active model'))
     .action((options: DataDirOptions & { selector?: string }) =>

@@ -28,6 +28,23 @@ export const brokerConfigSchema = z.discriminatedUnion('kind', [
     /** Mosquitto password/pid files managed on enrol/revoke (`fleetcast broker mosquitto-config`). */
     mosquitto: z.object({ passwordFile: z.string().min(1), pidFile: z.string().min(1) }).optional(),
   }),
+  z.object({
+    /**
+     * AWS IoT Core: things, certificates and policies provisioned with @aws-sdk/client-iot.
+     * Credentials come from the SDK's default chain (env, profile, role), never from this file.
+     */
+    kind: z.literal('aws-iot'),
+    /** AWS region of the IoT endpoint, e.g. `eu-west-1`. */
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/),
+    /** Control-plane endpoint override (VPC endpoint). */
+    endpoint: z.string().url().optional(),
+    /** Device policy name (default `fleetcast-device`). */
+    devicePolicyName: z.string().min(1).optional(),
+    /** Thing group every device joins (default `fleetcast-fleet`). */
+    thingGroupName: z.string().min(1).optional(),
+    /** Thing name and client id of the controller (default `fleetcast-controller`). */
+    controllerThingName: z.string().min(1).optional(),
+  }),
 ]);
 export type BrokerConfig = z.infer<typeof brokerConfigSchema>;
 

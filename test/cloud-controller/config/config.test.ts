@@ -44,3 +44,18 @@ test('invalid configuration is FC_ERR_INVALID_CONFIG; a missing file is FC_ERR_F
   t.is(codeOf(() => loadControllerConfig({ env: { FLEETCAST_REQUIRE_PRODUCTION_APPROVAL: 'maybe' } })), 'FC_ERR_INVALID_CONFIG');
   t.is(codeOf(() => loadControllerConfig({ configPath: join(dir, 'missing.json'), env: {} })), 'FC_ERR_FILE_NOT_FOUND');
 });
+
+test('broker section: external MQTT paths resolve against the file; AWS IoT needs a region; broker env applies to aedes only', (t) => {
+  const dir = tempDir();
+  const file = join(dir, 'controller.json');
+  writeFileSync(file, JSON.stringify({ broker: { kind: 'mqtt', url: 'mqtts://broker.example:8883', caFile: 'ca.pem', mosquitto: { passwordFile: 'passwd', pidFile: 'm.pid' } } }));
+  t.deepEqual(loadControllerConfig({ configPath: file, env: {} }).broker, {
+    kind: 'mqtt', url: 'mqtts://broker.example:8883', caFile: join(dir, 'ca.pem'), mosquitto: { passwordFile: join(dir, 'passwd'), pidFile: join(dir, 'm.pid') },
+  });
+  t.is(codeOf(() => loadControllerConfig({ configPath: file, env: { FLEETCAST_BROKER_PORT: '0' } })), 'FC_ERR_INVALID_CONFIG');
+  writeFileSync(file, JSON.stringify({ broker: { kind: 'aws-iot', region: 'eu-west-1' } }));
+  t.deepEqual(loadControllerConfig({ configPath: file, env: {} }).broker, { kind: 'aws-iot', region: 'eu-west-1' });
+  writeFileSync(file, JSON.stringify({ broker: { kind: 'aws-iot', region: 'moon' } }));
+  t.is(codeOf(() => loadControllerConfig({ configPath: file, env: {} })), 'FC_ERR_INVALID_CONFIG');
+  t.deepEqual(loadControllerConfig({ env: { FLEETCAST_BROKER_PORT: '0', FLEETCAST_BROKER_HOST: '0.0.0.0' } }).broker, { kind: 'aedes', host: '0.0.0.0', port: 0 });
+});
