@@ -16,6 +16,9 @@ test('unauthenticated calls get 401, viewers cannot mutate (403), operators prom
   t.is(errorCode(anonymous.json), 'FC_ERR_UNAUTHENTICATED');
   t.is((await call(api, 'GET', '/v1/models', 'fct_000000000000_notavalidtokenatallnotavalidtokenatallnotava')).status, 401);
 
+  const truncated = await call(api, 'POST', '/v1/models/versions', api.tokens.operator, readFileSync(set.bundles[0].path).subarray(0, 700));
+  t.is(truncated.status, 422);
+  t.is(errorCode(truncated.json), 'FC_ERR_BUNDLE_TRUNCATED');
   const pushed = await call(api, 'POST', '/v1/models/versions', api.tokens.operator, readFileSync(set.bundles[0].path));
   t.is(pushed.status, 201);
   t.is(pushed.json.sha256, set.bundles[0].sha256);
@@ -45,6 +48,7 @@ test('unauthenticated calls get 401, viewers cannot mutate (403), operators prom
   const audit = await call(api, 'GET', '/v1/audit', api.tokens.admin);
   const entries = (audit.json.entries as Array<{ actor: string; action: string; status: number; result: string }>).reverse();
   t.deepEqual(entries.map((e) => [e.actor, e.action, e.status, e.result]), [
+    ['otto', 'POST /v1/models/versions', 422, 'FC_ERR_BUNDLE_TRUNCATED'],
     ['otto', 'POST /v1/models/versions', 201, 'ok'],
     ['otto', 'POST /v1/models/versions', 201, 'ok'],
     ['vera', 'POST /v1/models/demand/versions/1/stage', 403, 'FC_ERR_FORBIDDEN'],
