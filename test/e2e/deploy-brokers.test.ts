@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { cliEntry, distRoot } from '../helpers/paths.js';
+import { cliEntry } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
 import { makeBundleSet, tempDir, type BundleSet } from '../cloud-controller/helpers.js';
 import { freePort, killMosquitto, startMosquitto } from '../cloud-controller/broker/mosquitto-process.js';
@@ -84,27 +84,8 @@ async function prepareAgent(t: ExecutionContext, root: string, deviceId: string,
   return { deviceId, configPath, posUser: config.pos.users[0] };
 }
 
-/**
- * The agent daemon with its update engine, as a real child process. `fleetcast agent --config`
- * does not yet pass `prepareAgentUpdates` to `startAgent` (deploy answers
- * FC_ERR_AGENT_UPDATE_UNAVAILABLE), so the child runs exactly that wiring from dist/ — the same
- * modules the CLI runs. Switch to `['agent', '--config', path]` once the CLI wires updates.
- */
-const AGENT_LAUNCHER = `
-const { loadAgentConfig } = await import(${JSON.stringify(join(distRoot, 'edge-agent', 'config', 'load-config.js'))});
-const { startAgent } = await import(${JSON.stringify(join(distRoot, 'edge-agent', 'daemon.js'))});
-const { prepareAgentUpdates } = await import(${JSON.stringify(join(distRoot, 'edge-agent', 'update', 'agent-updates.js'))});
-const config = await loadAgentConfig(process.env.FLEETCAST_E2E_AGENT_CONFIG);
-const updates = await prepareAgentUpdates(config);
-const agent = await startAgent(config, { modelSource: updates.modelSource, createUpdates: updates.createUpdates });
-process.stdout.write(JSON.stringify({ event: 'ready', posPort: agent.posPort }) + '\\n');
-`;
-
 async function startAgentProcess(t: ExecutionContext, agent: AgentProcess, cwd: string): Promise<void> {
-  // A file, not `node -e`: worker threads inherit execArgv, and the scorer worker is a file module.
-  const launcher = join(cwd, 'agent-launcher.mjs');
-  writeFileSync(launcher, AGENT_LAUNCHER);
-  const { child, info } = await spawnJson<{ event: string; posPort: number }>([launcher], cwd, { FLEETCAST_E2E_AGENT_CONFIG: agent.configPath }, false);
+  const { child, info } = await spawnJson<{ event: string; posPort: number }>(['agent', '--config', agent.configPath], cwd);
   t.teardown(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
