@@ -88,15 +88,25 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
   const status = new StatusPublisher(broker, sender);
   const refreshStatus = (): void => void status.update(engine.currentModel()?.ref ?? null, health()).catch((error: Error) => logger.warn({ err: error.message }, 'status not published'));
 
+  // The update engine calls this hook and the model store also announces the same change;
+  // loading a model that already serves would waste a second session, so it is skipped.
   const swapModel = async (model: ActiveModel | null): Promise<void> => {
+    const current = engine.currentModel();
+    if (current && model && current.modelPath === model.modelPath && current.ref.name === model.ref.name && current.ref.version === model.ref.version) return;
     await engine.swap(model);
     refreshStatus();
+    void refreshRetained();
   };
   const initial = modelSource?.active() ?? null;
   if (initial) await swapModel(initial).catch((error: Error) => logger.error({ err: error.message }, 'initial model not loaded; serving nothing'));
   refreshStatus();
   const unsubscribeModel = modelSource?.onChange((model) => void swapModel(model).catch((error: Error) => logger.error({ err: error.message }, 'model swap failed; previous model keeps serving')));
 
+  let updates: UpdateCommands | null = null;
+  let retainedModels: BirthState['retainedModels'] = [];
+  const refreshRetained = async (): Promise<void> => {
+    retainedModels = ((await updates?.retainedModels?.().catch(() => null)) ?? []).slice(0, 20);
+  };
   const birth = (): BirthState => ({
     ...envelope(sender),
     type: 'birth',
@@ -105,8 +115,8 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
     hardwareProfile: config.hardwareProfile,
     activeModel: engine.currentModel()?.ref ?? null,
     shadowModel: null,
-    retainedModels: [],
-    update: { state: 'idle', deploymentId: null },
+    retainedModels,
+    update: updates?.status?.() ?? { state: 'idle', deploymentId: null },
     health: health(),
     startedAt,
   });
@@ -114,13 +124,14 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
   const settings = { ...config.schedules };
   let flusher: OutboxFlusher | null = null;
   const uplink = config.uplink
-    ? new Uplink(config.deviceId, config.uplink, { birth, onOnline: () => flusher?.flush(), onOffline: () => flusher?.reset() }, logger)
+    ? new Uplink(config.deviceId, config.uplink, { birth, onOnline: () => { flusher?.flush(); updates?.onUplinkOnline?.(); }, onOffline: () => flusher?.reset() }, logger)
     : null;
   const uplinkPort: UplinkPort = uplink ?? offlineUplink;
   if (uplink) {
     flusher = new OutboxFlusher({ outbox, uplink, sender, logger, settings: { batchSize: settings.uplinkBatchSize, ackTimeoutMs: config.uplink!.ackTimeoutSec * 1_000 }, isOnline: () => uplink.isOnline() });
   }
-  const updates = extensions.createUpdates?.({ logger, uplink: uplinkPort, swapModel, db }) ?? null;
+  updates = extensions.createUpdates?.({ logger, uplink: uplinkPort, swapModel, db }) ?? null;
+  await refreshRetained();
 
   const schedules = new Schedules(logger);
   const append = (entries: Array<OutboxEntry | null>): void => {

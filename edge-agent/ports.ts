@@ -1,5 +1,6 @@
 import type { BundleManifest } from '../protocols/bundle/manifest.js';
 import type { ModelRef } from '../protocols/envelope.js';
+import type { UpdateState } from '../protocols/update-states.js';
 import type { DeviceChannel } from '../protocols/topics.js';
 import type { Logger } from '../protocols/runtime/logger.js';
 import type { DeployCommand, RollbackCommand } from '../protocols/messages/cmd/index.js';
@@ -62,4 +63,10 @@ export interface AgentServices {
 export interface UpdateCommands {
   deploy(command: DeployCommand): Promise<void>;
   rollback(command: RollbackCommand): Promise<void>;
+  /** Called after every uplink (re)connect: re-send deployment events persisted while offline. */
+  onUplinkOnline?(): void;
+  /** Update state and deployment for the birth message (reconciliation). */
+  status?(): { state: UpdateState; deploymentId: string | null };
+  /** Versions kept locally for rollback, newest first (birth `retainedModels`). */
+  retainedModels?(): Promise<ModelRef[]>;
 }

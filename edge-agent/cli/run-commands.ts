@@ -6,6 +6,7 @@ import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import { loadAgentConfig } from '../config/load-config.js';
 import { buildInitialConfig } from '../config/init-config.js';
 import { startAgent } from '../daemon.js';
+import { prepareAgentUpdates } from '../update/agent-updates.js';
 
 interface RunOptions {
   config?: string;
@@ -31,7 +32,21 @@ interface InitOptions {
 async function runDaemon(options: RunOptions): Promise<{ stopped: true }> {
   if (!options.config) throw new FleetcastError('FC_ERR_USAGE', 'fleetcast agent needs --config <agent.json> (or `fleetcast agent init`)');
   const config = await loadAgentConfig(options.config);
-  const agent = await startAgent(config);
+  const updates = await prepareAgentUpdates(config);
+  const agent = await startAgent(config, {
+    // An installed model wins; the config's `modelDir` serves only while the store has none.
+    modelSource: updates.store.active() || !config.modelDir ? updates.modelSource : undefined,
+    createUpdates: (services) => {
+      const engine = updates.createUpdates(services);
+      return {
+        deploy: engine.deploy,
+        rollback: engine.rollback,
+        onUplinkOnline: () => void engine.manager.flushEvents(),
+        status: () => ({ state: engine.manager.currentState(), deploymentId: engine.manager.currentDeployment()?.deploymentId ?? null }),
+        retainedModels: () => updates.store.retained(),
+      };
+    },
+  });
   process.stdout.write(`${JSON.stringify({ event: 'ready', posPort: agent.posPort, startMs: Math.round(performance.now()) })}\n`);
   await new Promise<void>((resolve) => {
     const shutdown = (): void => void agent.stop().then(resolve);

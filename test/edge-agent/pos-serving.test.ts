@@ -126,9 +126,10 @@ test.serial('personal fields never reach SQLite or the logs in clear; logs carry
   await client.endAsync();
   t.is(await agent.stop(), 0);
   const dataDir = join(root, 'data');
-  const files = await readdir(dataDir);
-  t.true(files.includes('agent.db'));
-  for (const file of files) t.false((await readFile(join(dataDir, file))).includes(CUSTOMER), `${file} holds the customer in clear`);
+  const entries = await readdir(dataDir, { recursive: true, withFileTypes: true });
+  const files = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+  t.true(files.includes(join(dataDir, 'agent.db')));
+  for (const file of files) t.false((await readFile(file)).includes(CUSTOMER), `${file} holds the customer in clear`);
   const logs = agent.stderr();
   t.false(logs.includes(CUSTOMER));
   t.true(logs.includes(new PersonalData(HASH_KEY_HEX, ['customerId']).pseudonym(CUSTOMER)));
