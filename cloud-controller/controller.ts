@@ -45,7 +45,7 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
     throw error;
   }
   const predictor = new Predictor(context.registry, context.trustedKeys);
-  const batch = new BatchScheduler(context.db, predictor, log);
+  const batch = new BatchScheduler(context.db, { dataDir: config.dataDir, configPath: sources.configPath }, log);
   const api = await buildApiServer({
     deployments: cloudLink.deployments,
     telemetry: cloudLink.telemetry,

@@ -1,6 +1,18 @@
 import { Worker } from 'node:worker_threads';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
+import { errorCatalog } from '../../protocols/errors/catalog.js';
+import type { FeatureSpec } from '../../protocols/features/spec.js';
+import type { HistoryActual } from '../../protocols/features/sales-history.js';
 import type { OnnxWorkerReply, OnnxWorkerRequest } from './onnx-worker-protocol.js';
+import type { PredictRow } from './schema.js';
+
+/** Rebuilds a coded error that crossed the thread boundary (its message already carries the catalog text). */
+function failure(reply: Extract<OnnxWorkerReply, { type: 'run-failed' }>): FleetcastError {
+  if (!reply.code) return new FleetcastError('FC_ERR_PREDICT_FAILED', reply.message);
+  const base = errorCatalog[reply.code].message;
+  const detail = reply.message.startsWith(`${base}: `) ? reply.message.slice(base.length + 2) : undefined;
+  return new FleetcastError(reply.code, detail, reply.details);
+}
 
 interface Pending<T> {
   resolve(value: T): void;
@@ -22,7 +34,7 @@ export class OnnxWorkerClient {
   }
 
   /** Creates a session for `key` from the ONNX bytes. */
-  load(key: string, model: Uint8Array, names: { inputName: string; outputName: string; width: number }): Promise<void> {
+  load(key: string, model: Uint8Array, names: { inputName: string; outputName: string; width: number; featureSpec: FeatureSpec }): Promise<void> {
     return new Promise((resolve, reject) => {
       this.loads.set(key, { resolve, reject });
       this.post({ type: 'load', key, model, ...names });
@@ -35,6 +47,15 @@ export class OnnxWorkerClient {
     return new Promise((resolve, reject) => {
       this.runs.set(id, { resolve, reject });
       this.post({ type: 'run', id, key, rows, data });
+    });
+  }
+
+  /** Builds features for `rows` from `history` with the model's spec and scores them, all in the worker. */
+  predict(key: string, rows: PredictRow[], history: HistoryActual[]): Promise<Float32Array> {
+    const id = this.nextRunId++;
+    return new Promise((resolve, reject) => {
+      this.runs.set(id, { resolve, reject });
+      this.post({ type: 'predict', id, key, rows, history });
     });
   }
 
@@ -68,7 +89,7 @@ export class OnnxWorkerClient {
       const pending = this.runs.get(reply.id);
       this.runs.delete(reply.id);
       if (reply.type === 'result') pending?.resolve(reply.values);
-      else pending?.reject(new FleetcastError('FC_ERR_PREDICT_FAILED', reply.message));
+      else pending?.reject(failure(reply));
     }
     this.settled();
   }

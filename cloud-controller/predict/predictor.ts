@@ -40,8 +40,8 @@ function parseReference(bytes: Buffer | undefined): ReferenceProfile | null {
 /**
  * Cloud-side scoring (issue #6 "predict"): resolves `name@ref` in the registry, re-verifies
  * the stored bundle, builds features with the shared executor (protocols/features — the same
- * code the agent and training run) and scores with onnxruntime-node on a worker thread, the
- * same model file the agent would serve. Outputs are clamped to [0, ceiling] (clamp.ts).
+ * code the agent and training run) and scores with onnxruntime-node, both on a worker thread
+ * for API requests, with the same model file the agent would serve. Outputs are clamped to [0, ceiling] (clamp.ts).
  */
 export class Predictor {
   /** Loaded sessions by bundle sha256, least recently used first (Map keeps insertion order). */
@@ -57,9 +57,14 @@ export class Predictor {
     const entry = this.acquire(name, ref);
     try {
       const model = await entry.loading;
-      const index = history instanceof SalesHistory ? history : SalesHistory.fromRows(history);
-      const matrix = buildFeatureMatrix(model.manifest.featureSpec, index, rows);
-      const raw = await this.onnx.run(model.key, matrix.matrix, matrix.nRows);
+      let raw: Float32Array;
+      if (history instanceof SalesHistory) {
+        // Batch scoring (a CLI or child process, no broker beside it) reuses one history index.
+        const matrix = buildFeatureMatrix(model.manifest.featureSpec, history, rows);
+        raw = await this.onnx.run(model.key, matrix.matrix, matrix.nRows);
+      } else {
+        raw = await this.onnx.predict(model.key, [...rows], [...history]);
+      }
       const { values, clamped } = clampPredictions(raw, model.ceiling);
       return {
         model: model.ref,
@@ -120,7 +125,7 @@ export class Predictor {
     if (expected.join('\u0000') !== declared.join('\u0000')) throw new FleetcastError('FC_ERR_PREDICT_FAILED', 'manifest input features differ from its feature spec', { expected, declared });
     const modelBytes = verified.files.get(servingModelFile(manifest));
     if (!modelBytes) throw new FleetcastError('FC_ERR_PREDICT_FAILED', 'serving model file missing');
-    await this.onnx.load(sha256, modelBytes, { inputName: manifest.input.name, outputName: manifest.output.name, width: declared.length });
+    await this.onnx.load(sha256, modelBytes, { inputName: manifest.input.name, outputName: manifest.output.name, width: declared.length, featureSpec: manifest.featureSpec });
     return { key: sha256, ref, manifest, ceiling: predictionCeiling(manifest, parseReference(verified.files.get(REFERENCE_FILE))) };
   }
 }

@@ -1,24 +1,24 @@
 import test from 'ava';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { trustedKeysFromPems } from '../../../protocols/bundle/keys.js';
 import { createLogger } from '../../../protocols/runtime/logger.js';
-import { Predictor } from '../../../cloud-controller/predict/predictor.js';
 import { BatchScheduler } from '../../../cloud-controller/predict/batch-schedule.js';
+import { TRUSTED_KEYS_DIR } from '../../../cloud-controller/config/trusted-keys.js';
 import { codeOf, makeBundleSet, openTestRegistry, tempDir } from '../helpers.js';
 
-test('a configured cron job runs batch predict on schedule and records each run; bad cron is FC_ERR_INVALID_CONFIG', async (t) => {
+// Batch jobs run `fleetcast predict` as a child process, which inherits this environment.
+process.env.FLEETCAST_LOG_LEVEL = 'silent';
+
+test('a configured cron job runs batch predict in a child process on schedule and records each run; bad cron is FC_ERR_INVALID_CONFIG', async (t) => {
   const set = await makeBundleSet('demand', 1);
   const dataDir = tempDir();
   const { db, registry } = openTestRegistry(dataDir, set.key);
   await registry.push(set.bundles[0].path, 'alice');
   registry.promote('demand', 1, 'Production', 'alice');
-  const predictor = new Predictor(registry, trustedKeysFromPems([set.key.publicKeyPem]));
-  const scheduler = new BatchScheduler(db, predictor, createLogger('test', { level: 'silent' }));
-  t.teardown(async () => {
-    await scheduler.stop();
-    await predictor.close();
-  });
+  mkdirSync(join(dataDir, TRUSTED_KEYS_DIR));
+  writeFileSync(join(dataDir, TRUSTED_KEYS_DIR, 'signer.pem'), set.key.publicKeyPem);
+  const scheduler = new BatchScheduler(db, { dataDir }, createLogger('test', { level: 'silent' }));
+  t.teardown(() => scheduler.stop());
   const input = join(dataDir, 'in.csv');
   writeFileSync(input, 'date,store,item,units\n2026-01-01,s1,i1,4\n2026-01-08,s2,i2,\n');
   const job = { name: 'nightly', cron: '* * * * * *', model: 'demand', input, output: join(dataDir, 'out-{date}.csv') };
@@ -26,7 +26,7 @@ test('a configured cron job runs batch predict on schedule and records each run;
   t.is(codeOf(() => scheduler.start([{ ...job, cron: 'every night' }])), 'FC_ERR_INVALID_CONFIG');
 
   scheduler.start([job]);
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + 20_000;
   while (scheduler.recentRuns().length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   const [run] = scheduler.recentRuns();
   t.is(run.job, 'nightly');
