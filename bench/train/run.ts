@@ -26,8 +26,13 @@ const program = new Command('bench-train')
   .option('--test-rows <n>', 'held-out rows for RMSE', '200000')
   .option('--rounds <n>', 'boosting rounds', String(benchParams.rounds))
   .option('--seed <n>', 'data seed', '1')
+  .option(
+    '--omp-wait-policy <policy>',
+    "XGBoost's OpenMP OMP_WAIT_POLICY; PASSIVE (default) sleeps at barriers like our Atomics.wait workers — ACTIVE spinning collapses XGBoost on a loaded shared machine (4× slower at load 20)",
+    'PASSIVE',
+  )
   .parse(process.argv);
-const options = program.opts<{ rows: string; testRows: string; rounds: string; seed: string }>();
+const options = program.opts<{ rows: string; testRows: string; rounds: string; seed: string; ompWaitPolicy: string }>();
 const rows = Number(options.rows);
 const testRows = Number(options.testRows);
 const rounds = Number(options.rounds);
@@ -39,7 +44,7 @@ try {
   writeBenchData(dir, generateSyntheticSet(rows, seed), generateSyntheticSet(testRows, seed + 1000), BENCH_FEATURES);
   const loadBefore = loadavg();
   process.stderr.write('training fleetcast gbdt\n');
-  const ours = await runJson(process.execPath, [join(here, 'run-ours.js'), dir, String(rounds)]);
+  const ours = await runJson(process.execPath, [join(here, 'run-ours.js'), dir, String(rounds)], {});
   const loadBetween = loadavg();
   process.stderr.write('training xgboost\n');
   const xgb = await runJson(PYTHON, [
@@ -51,7 +56,7 @@ try {
     String(benchParams.maxBins + 1),
     String(benchParams.lambda),
     String(benchParams.minChildWeight),
-  ]);
+  ], { OMP_WAIT_POLICY: options.ompWaitPolicy });
   const loadAfter = loadavg();
   const report = {
     date: new Date().toISOString(),
@@ -61,6 +66,7 @@ try {
     testRows,
     features: BENCH_FEATURES,
     params: { ...benchParams, rounds },
+    xgboostOmpWaitPolicy: options.ompWaitPolicy,
     loadAverage1m: { before: loadBefore[0], betweenRuns: loadBetween[0], after: loadAfter[0] },
     results: [ours, xgb],
     wallTimeRatio: ours.fitSeconds / xgb.fitSeconds,
@@ -72,7 +78,7 @@ try {
   const line = (r: RunnerResult) => `| ${r.learner} | ${r.fitSeconds.toFixed(1)} | ${r.holdoutRmse.toFixed(4)} | ${r.peakRssMiB.toFixed(0)} | ${r.trees} |`;
   process.stdout.write(
     [
-      `${rows} rows × ${BENCH_FEATURES} features, ${rounds} rounds, depth ${benchParams.maxDepth}, eta ${benchParams.learningRate}; ${report.cpu}; load (1 min) ${loadBefore[0].toFixed(2)} → ${loadBetween[0].toFixed(2)} → ${loadAfter[0].toFixed(2)}`,
+      `${rows} rows × ${BENCH_FEATURES} features, ${rounds} rounds, depth ${benchParams.maxDepth}, eta ${benchParams.learningRate}; ${report.cpu}; load (1 min) ${loadBefore[0].toFixed(2)} → ${loadBetween[0].toFixed(2)} → ${loadAfter[0].toFixed(2)}; XGBoost OMP_WAIT_POLICY=${options.ompWaitPolicy}`,
       '',
       '| learner | fit wall time (s) | holdout RMSE | peak RSS (MiB) | trees |',
       '|---|---|---|---|---|',
@@ -88,7 +94,7 @@ try {
 }
 
 /** Runs a runner child process and parses the JSON line it prints. */
-async function runJson(command: string, args: string[]): Promise<RunnerResult> {
-  const { stdout } = await run(command, args, { maxBuffer: 1 << 20, env: { ...process.env, FLEETCAST_LOG_LEVEL: 'silent' } });
+async function runJson(command: string, args: string[], env: Record<string, string>): Promise<RunnerResult> {
+  const { stdout } = await run(command, args, { maxBuffer: 1 << 20, env: { ...process.env, FLEETCAST_LOG_LEVEL: 'silent', ...env } });
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as RunnerResult;
 }
