@@ -88,6 +88,11 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
   const status = new StatusPublisher(broker, sender);
   const refreshStatus = (): void => void status.update(engine.currentModel()?.ref ?? null, health()).catch((error: Error) => logger.warn({ err: error.message }, 'status not published'));
 
+  let updates: UpdateCommands | null = null;
+  let retainedModels: BirthState['retainedModels'] = [];
+  const refreshRetained = async (): Promise<void> => {
+    retainedModels = ((await updates?.retainedModels?.().catch(() => null)) ?? []).slice(0, 20);
+  };
   // The update engine calls this hook and the model store also announces the same change;
   // loading a model that already serves would waste a second session, so it is skipped.
   const swapModel = async (model: ActiveModel | null): Promise<void> => {
@@ -102,11 +107,6 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
   refreshStatus();
   const unsubscribeModel = modelSource?.onChange((model) => void swapModel(model).catch((error: Error) => logger.error({ err: error.message }, 'model swap failed; previous model keeps serving')));
 
-  let updates: UpdateCommands | null = null;
-  let retainedModels: BirthState['retainedModels'] = [];
-  const refreshRetained = async (): Promise<void> => {
-    retainedModels = ((await updates?.retainedModels?.().catch(() => null)) ?? []).slice(0, 20);
-  };
   const birth = (): BirthState => ({
     ...envelope(sender),
     type: 'birth',

@@ -31,6 +31,12 @@ interface InitOptions {
  */
 async function runDaemon(options: RunOptions): Promise<{ stopped: true }> {
   if (!options.config) throw new FleetcastError('FC_ERR_USAGE', 'fleetcast agent needs --config <agent.json> (or `fleetcast agent init`)');
+  // Listen for the stop signal before anything starts, and keep listening during shutdown, so a
+  // signal at any moment (even a second one) means "shut down cleanly", never Node's default kill.
+  let wake: () => void = () => undefined;
+  const stopRequested = new Promise<void>((resolve) => (wake = resolve));
+  process.on('SIGTERM', wake);
+  process.on('SIGINT', wake);
   const config = await loadAgentConfig(options.config);
   const updates = await prepareAgentUpdates(config);
   const agent = await startAgent(config, {
@@ -48,11 +54,8 @@ async function runDaemon(options: RunOptions): Promise<{ stopped: true }> {
     },
   });
   process.stdout.write(`${JSON.stringify({ event: 'ready', posPort: agent.posPort, startMs: Math.round(performance.now()) })}\n`);
-  await new Promise<void>((resolve) => {
-    const shutdown = (): void => void agent.stop().then(resolve);
-    process.once('SIGTERM', shutdown);
-    process.once('SIGINT', shutdown);
-  });
+  await stopRequested;
+  await agent.stop();
   return { stopped: true };
 }
 

@@ -101,9 +101,13 @@ export class ScoreEngine {
     });
   }
 
-  /** Stops the worker thread (daemon shutdown). */
+  /** Stops the worker thread (daemon shutdown): sessions released first, terminate only as a fallback. */
   async close(): Promise<void> {
-    await this.worker.terminate();
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.post({ type: 'shutdown' });
+    const timer = setTimeout(() => void this.worker.terminate(), 5_000);
+    await exited;
+    clearTimeout(timer);
   }
 
   private retire(slot: ModelSlot | null): void {

@@ -65,6 +65,14 @@ port.on('message', (request: WorkerRequest) => {
     case 'run':
       void run(request);
       break;
+    case 'shutdown':
+      // Release native sessions before the thread ends: terminating a thread that still owns
+      // onnxruntime sessions can abort the whole process instead of exiting cleanly.
+      void Promise.allSettled([...models.values()].map((model) => model.session.release())).then(() => {
+        models.clear();
+        port.close();
+      });
+      break;
     default: {
       const unreachable: never = request;
       throw new Error(`unknown worker request ${JSON.stringify(unreachable)}`);

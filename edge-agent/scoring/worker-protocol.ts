@@ -2,6 +2,7 @@
 export type WorkerRequest =
   | { type: 'load'; token: number; modelPath: string; inputName: string; outputName: string; width: number }
   | { type: 'unload'; token: number }
+  | { type: 'shutdown' }
   | { type: 'run'; id: number; token: number; rows: number; data: Float32Array };
 
 export type WorkerReply =

@@ -21,7 +21,7 @@ test('offline: POS keeps being answered with the uplink broker down; on return e
   const first = await startStandIn(0, DEVICE_SECRET, onEvent);
   const config = await writeAgentConfig(root, {
     uplink: { url: `mqtt://127.0.0.1:${first.port}`, password: DEVICE_SECRET, keepaliveSec: 5, ackTimeoutSec: 2, reconnect: { minMs: 100, maxMs: 800, jitter: 0.2 } },
-    schedules: { heartbeatIntervalSec: 1, flushIntervalSec: 1 },
+    schedules: { heartbeatIntervalSec: 1, flushIntervalSec: 1, driftWindowCron: '*/2 * * * * *' },
   });
   const agent = await startAgentProcess(config);
   t.teardown(() => void agent.stop());
@@ -46,7 +46,8 @@ test('offline: POS keeps being answered with the uplink broker down; on return e
   t.teardown(() => void second.kill());
   // Everything produced so far must arrive; the scoring records must account for every request.
   const scoredRequests = (): number => [...records.values()].filter((r) => r.kind === 'scoring').reduce((sum, r) => sum + (r.requests as number), 0);
-  await waitFor(() => scoredRequests() >= offlineRequests && Math.max(...ingestCount.keys()) > seenBeforeReturn + 3, 20_000, 'buffered records after return');
+  const driftRows = (): number => [...records.values()].filter((r) => r.kind === 'drift').reduce((sum, r) => sum + (r.n as number), 0);
+  await waitFor(() => scoredRequests() >= offlineRequests && driftRows() >= offlineRequests && Math.max(...ingestCount.keys()) > seenBeforeReturn + 3, 20_000, 'buffered records after return');
   await pos.endAsync();
   t.is(await agent.stop(), 0);
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -57,6 +58,9 @@ test('offline: POS keeps being answered with the uplink broker down; on return e
   t.is(ingestCount.size, maxSeq, 'records produced (1..maxSeq) = records ingested');
   t.is(scoredRequests(), offlineRequests, 'scoring records count every offline request once');
   t.true([...records.values()].some((r) => r.kind === 'heartbeat'));
+  const drift = [...records.values()].filter((r) => r.kind === 'drift');
+  t.is(driftRows(), offlineRequests, 'drift windows saw every served row');
+  t.deepEqual((drift[0].features as Array<{ name: string }>).map((f) => f.name), ['lag_7', 'day_of_week', 'store', 'item']);
   const redelivered = [...ingestCount.values()].filter((n) => n > 1).length;
   t.log(`records ${maxSeq}, offline requests ${offlineRequests}, redelivered batches' records (deduplicated by seq) ${redelivered}`);
   const last = states[states.length - 1];

@@ -52,5 +52,5 @@ test('an initialised config runs and SIGTERM exits 0 (start-to-serving time is m
   const agent = await startAgentProcess(out);
   t.true(agent.posPort > 0);
   t.log(`start to serving ${agent.startMs} ms (machine load varies; the idle figure is in docs/benchmarks/score.md)`);
-  t.is(await agent.stop(), 0);
+  t.is(await agent.stop(), 0, agent.stderr().slice(-2_000));
 });

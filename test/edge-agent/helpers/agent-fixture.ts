@@ -58,7 +58,10 @@ export async function startAgentProcess(configPath: string, env: NodeJS.ProcessE
   });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => {
+    if (signal) stderr += `\n[agent ended by ${signal}]`;
+    resolve(code);
+  }));
   const ready = await new Promise<{ posPort: number; startMs: number }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`agent not ready in 20 s: ${stderr}`)), 20_000);
     void exited.then((code) => reject(new Error(`agent exited ${code}: ${stderr}`)));
