@@ -34,8 +34,8 @@ test.after.always(async () => {
 });
 
 /** The forecast the model file gives for these rows, computed here with onnxruntime directly. */
-async function expectedForecasts(rows: Array<{ store: string; item: string; date: string }>): Promise<number[]> {
-  const { matrix, names } = buildFeatureMatrix(bundle.manifest.featureSpec, new SalesHistory(), rows);
+async function expectedForecasts(rows: Array<{ store: string; item: string; date: string }>, history = new SalesHistory()): Promise<number[]> {
+  const { matrix, names } = buildFeatureMatrix(bundle.manifest.featureSpec, history, rows);
   const session = await ort.InferenceSession.create(join(modelDir, 'model.onnx'));
   const out = await session.run({ [bundle.manifest.input.name]: new ort.Tensor('float32', matrix, [rows.length, names.length]) });
   return Array.from(out[bundle.manifest.output.name].data as Float32Array);
@@ -112,6 +112,27 @@ test.serial('ACL: a POS client cannot subscribe to other replies or publish outs
   t.not(wrong, 'connected');
   await bob.endAsync();
   await alice.endAsync(true);
+});
+
+test.serial('actuals from pos/v1/actuals become lag features of later forecasts', async (t) => {
+  const client = await connectPos(agent.posPort, 'till-lag');
+  const received = collect(client);
+  await subscribeGranted(client, ['pos/v1/score/res/till-lag']);
+  const row = { store: 's2', item: 'i1', date: '2026-12-10' };
+  await client.publishAsync('pos/v1/score/req', JSON.stringify(scoreRequest([row], { requestId: 'before' })));
+  // lag_7 of 2026-12-10 is 2026-12-03: 15 units takes the tree's other branch (threshold 9.5).
+  const actual = { store: 's2', item: 'i1', date: '2026-12-03', units: 15 };
+  await client.publishAsync('pos/v1/actuals', JSON.stringify({ v: 1, id: 'act-1', ts: new Date().toISOString(), sender: { role: 'pos', id: 'till' }, type: 'actuals', rows: [actual] }));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  await client.publishAsync('pos/v1/score/req', JSON.stringify(scoreRequest([row], { requestId: 'after' })));
+  await waitFor(() => received.length === 2, 5_000, 'both forecasts');
+  const value = (id: string): number => ((received.find((r) => r.message.requestId === id)?.message.predictions as Array<{ value: number }>)[0]).value;
+  const [withoutHistory] = await expectedForecasts([row]);
+  const [withHistory] = await expectedForecasts([row], SalesHistory.fromRows([actual]));
+  t.not(withoutHistory, withHistory, 'the fixture model reacts to lag_7');
+  t.true(Math.abs(value('before') - withoutHistory) < 1e-6);
+  t.true(Math.abs(value('after') - withHistory) < 1e-6);
+  await client.endAsync();
 });
 
 test.serial('personal fields never reach SQLite or the logs in clear; logs carry the keyed hash', async (t) => {
