@@ -155,7 +155,9 @@ function prefixTable(edges: Float64Array): Uint8Array {
   const value = new Float32Array(bits.buffer);
   for (let prefix = 0; prefix < 65_536; prefix += 1) {
     bits[0] = keyToBits(prefix << 16);
-    table[prefix] = Number.isNaN(value[0]) ? edges.length - 1 : lowerBound(edges, value[0]);
+    // The lowest key of a prefix can be a NaN pattern (prefix 0x007f also holds −Infinity):
+    // start those at bin 0, which is always at or below the right bin.
+    table[prefix] = Number.isNaN(value[0]) ? 0 : lowerBound(edges, value[0]);
   }
   return table;
 }

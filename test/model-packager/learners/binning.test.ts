@@ -29,6 +29,14 @@ test('bin b holds exactly the values in (edge[b−1], edge[b]], for any float32 
   );
 });
 
+test('infinities land in the first and last bins', (t) => {
+  const X = Float32Array.of(-Infinity, -2, 0, 5, Infinity);
+  const [edges] = computeFeatureEdges(X, 5, 1, 255);
+  const out = new Uint8Array(binnedBytes(5, 1));
+  binMatrix(X, 5, 1, [edges], out);
+  t.deepEqual([0, 1, 2, 3, 4].map((r) => out[4 * r]), [0, 1, 2, 3, 4]);
+});
+
 test('many distinct values are cut at quantiles into at most maxBins bins', (t) => {
   const X = Float32Array.from({ length: 10_000 }, (_, i) => (i * 7919) % 10_000);
   const [edges] = computeFeatureEdges(X, X.length, 1, 16);
