@@ -82,6 +82,8 @@ export async function fitGbdt(options: FitGbdtOptions): Promise<FitGbdtResult> {
   const featureOrder = Uint32Array.from({ length: nFeatures }, (_, f) => f);
   const activeFeatures = new Uint8Array(nFeatures);
   const unsampled = new Uint32Array(params.subsample < 1 ? nRows : 0);
+  // The root's partition starts from 0 … n−1 every round (the previous tree permuted it).
+  const identityRows = params.subsample < 1 ? new Uint32Array(0) : Uint32Array.from({ length: nRows }, (_, r) => r);
   const trees: GrownTree[] = [];
   const history: GbdtHistoryEntry[] = [];
   let bestIteration = 0;
@@ -98,14 +100,16 @@ export async function fitGbdt(options: FitGbdtOptions): Promise<FitGbdtResult> {
           else unsampled[unsampledCount++] = r;
         }
       } else {
-        for (let r = 0; r < nRows; r += 1) rows[r] = r;
+        rows.set(identityRows);
       }
       chooseFeatures(activeFeatures, featureOrder, params.colsampleByTree, random);
+      // Row order does not matter for the sums; ascending order keeps the reads sequential.
       let G = 0;
       let H = 0;
       for (let i = 0; i < sampleCount; i += 1) {
-        G += grad[rows[i]];
-        H += hess[rows[i]];
+        const row = sampleCount === nRows ? i : rows[i];
+        G += grad[row];
+        H += hess[row];
       }
       const tree = await growTree(pool, params, sampleCount, params.subsample >= 1, activeFeatures, G, H);
       trees.push(tree);
