@@ -174,7 +174,12 @@ features built from local history by the shared executor. Client: mqtt.js (MQTT 
 | idle RSS with a model loaded ≤ 200 MB | ${mb(idleRss)} MB (after the load run: ${mb(loadedRss)} MB) | ${verdict(idleRss <= 200 * 1024 * 1024)} |
 | process start to serving ≤ 3 s | ${agent.startMs} ms from Node start (${wallStartMs.toFixed(0)} ms from spawn) | ${verdict(agent.startMs <= 3_000)} |
 
-The agent's time above the echo baseline is the agent's own work: zod validation, feature building,
+${agentLatency.p99 > 2 && echoLatency.p99 > 2 ? `On this run the echo baseline's own p99 (${fixed(echoLatency.p99)} ms) is already above the 2 ms p99 target, so
+this machine's scheduling noise under the load shown above exceeds the target before any scoring; the
+agent's tail is wider still because each request needs two threads scheduled in turn (broker thread,
+then the onnxruntime worker). Re-run on an idle machine to judge the p99 target.
+
+` : ''}The agent's time above the echo baseline is the agent's own work: zod validation, feature building,
 the hop to the onnxruntime worker thread and back (\`session.run\` itself is the third row), and the
 JSON reply.
 `;
