@@ -31,7 +31,7 @@ export async function growTree(pool: HistogramPool, params: GbdtParams, sampleCo
     return tree.feature.length - 1;
   };
   let levelIds = [addLeaf(G, H)];
-  let task: LevelTask = { apply: new Int32Array(0), rootStart: 0, rootEnd: sampleCount, sums: Float64Array.of(G, H), activeFeatures, identityRoot, findSplits: params.maxDepth > 0 };
+  let task: LevelTask = { apply: new Int32Array(0), rootStart: 0, rootEnd: sampleCount, sums: Float64Array.of(G, H), activeFeatures, identityRoot, findSplits: true };
   let leaves = 1;
   for (let depth = 0; ; depth += 1) {
     const results = await pool.processLevel(task);
