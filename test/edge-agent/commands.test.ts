@@ -44,3 +44,17 @@ test('cmd dispatch: malformed, unknown-type and unsupported commands get coded o
   await controller.endAsync();
   t.is(await agent.stop(), 0);
 });
+
+test('last will: an agent killed with SIGKILL is marked offline (reason lost, retained) by the broker', async (t) => {
+  const { root } = await makeModelDir('gbdt');
+  const states: Array<Record<string, unknown>> = [];
+  const standIn = await startStandIn(0, SECRET, (event: StandInEvents) => {
+    if (event.state) states.push(event.state);
+  });
+  t.teardown(() => void standIn.kill());
+  const agent = await startAgentProcess(await writeAgentConfig(root, { uplink: { url: `mqtt://127.0.0.1:${standIn.port}`, password: SECRET } }));
+  await waitFor(() => states.some((s) => s.type === 'birth'), 10_000, 'birth');
+  agent.child.kill('SIGKILL');
+  await waitFor(() => states.some((s) => s.type === 'offline'), 10_000, 'last will');
+  t.like(states[states.length - 1], { type: 'offline', online: false, reason: 'lost', sender: { role: 'device', id: 'store-1' } });
+});
