@@ -45,11 +45,6 @@ export class ScoreHandler {
     this.deps = deps;
   }
 
-  /** Requests accepted and not yet answered. */
-  pending(): number {
-    return this.inFlight;
-  }
-
   /** Handles one publish from POS client `clientId`. */
   handle(payload: Buffer, clientId: string): void {
     const started = performance.now();
@@ -83,7 +78,7 @@ export class ScoreHandler {
       const context = deps.contexts.get(slot.model);
       const matrix = context.features.build(rows);
       context.drift?.observeFeatures(matrix, rows.length);
-      const { values } = await deps.engine.run(slot, matrix, rows.length);
+      const values = await deps.engine.run(slot, matrix, rows.length);
       for (const value of values) if (!Number.isFinite(value)) throw new FleetcastError('FC_ERR_AGENT_SCORING_FAILED', 'model produced a non-finite value');
       context.drift?.observePredictions(values);
       const model = slot.model.ref;

@@ -14,11 +14,6 @@ export class PersonalData {
     this.fields = new Set(personalFields);
   }
 
-  /** True when `field` is marked personal. */
-  isPersonal(field: string): boolean {
-    return this.fields.has(field);
-  }
-
   /** 32 hex digits (128 bits) of HMAC-SHA256 over the value; a valid id and topic level. */
   pseudonym(value: string): string {
     return createHmac('sha256', this.key).update(value).digest('hex').slice(0, 32);

@@ -12,14 +12,8 @@ export interface ModelSlot {
   retired: boolean;
 }
 
-/** Output of one `session.run` and how long onnxruntime itself took. */
-export interface RunResult {
-  values: Float32Array;
-  runMicros: number;
-}
-
 interface PendingRun {
-  resolve(result: RunResult): void;
+  resolve(values: Float32Array): void;
   reject(error: FleetcastError): void;
 }
 
@@ -93,9 +87,9 @@ export class ScoreEngine {
   }
 
   /** Runs one feature matrix (`rows × width`, row-major) through the slot's model. */
-  run(slot: ModelSlot, data: Float32Array, rows: number): Promise<RunResult> {
+  run(slot: ModelSlot, data: Float32Array, rows: number): Promise<Float32Array> {
     const id = this.nextRunId++;
-    return new Promise<RunResult>((resolve, reject) => {
+    return new Promise<Float32Array>((resolve, reject) => {
       this.pendingRuns.set(id, { resolve, reject });
       this.post({ type: 'run', id, token: slot.token, rows, data }, [data.buffer as ArrayBuffer]);
     });
@@ -133,7 +127,7 @@ export class ScoreEngine {
         break;
       }
       case 'result': {
-        this.pendingRuns.get(reply.id)?.resolve({ values: reply.values, runMicros: reply.runMicros });
+        this.pendingRuns.get(reply.id)?.resolve(reply.values);
         this.pendingRuns.delete(reply.id);
         break;
       }

@@ -1,5 +1,4 @@
 import { parentPort } from 'node:worker_threads';
-import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
@@ -40,12 +39,11 @@ async function run(request: Extract<WorkerRequest, { type: 'run' }>): Promise<vo
     return;
   }
   try {
-    const started = performance.now();
     const input = new ort.Tensor('float32', request.data, [request.rows, model.width]);
     const outputs = await model.session.run({ [model.inputName]: input }, [model.outputName]);
     const data = outputs[model.outputName].data as Float32Array;
     const values = Float32Array.from(data.subarray(0, request.rows));
-    reply({ type: 'result', id: request.id, values, runMicros: (performance.now() - started) * 1_000 }, [values.buffer as ArrayBuffer]);
+    reply({ type: 'result', id: request.id, values }, [values.buffer as ArrayBuffer]);
   } catch (error) {
     reply({ type: 'run-failed', id: request.id, message: error instanceof Error ? error.message : String(error) });
   }

@@ -8,5 +8,5 @@ export type WorkerRequest =
 export type WorkerReply =
   | { type: 'loaded'; token: number }
   | { type: 'load-failed'; token: number; message: string }
-  | { type: 'result'; id: number; values: Float32Array; runMicros: number }
+  | { type: 'result'; id: number; values: Float32Array }
   | { type: 'run-failed'; id: number; message: string };

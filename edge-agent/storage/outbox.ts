@@ -65,11 +65,6 @@ export class Outbox {
     return run();
   }
 
-  /** Records waiting for an ack. */
-  pendingCount(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n;
-  }
-
   /** Bytes counted against the budget. */
   pendingBytes(): number {
     return this.usedBytes;
