@@ -14,6 +14,7 @@ const meta = readBenchMeta(dir);
 const train = readBenchSplit(dir, 'train', meta.trainRows);
 const test = readBenchSplit(dir, 'test', meta.testRows);
 const started = performance.now();
+const cpuStarted = process.cpuUsage();
 const { model } = await fitGbdt({
   ...train,
   nFeatures: meta.nFeatures,
@@ -22,12 +23,14 @@ const { model } = await fitGbdt({
   workers: 2,
 });
 const fitSeconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuStarted);
 const predictions = predictModel(model, test.X, test.nRows);
 let squaredError = 0;
 for (let i = 0; i < test.nRows; i += 1) squaredError += (predictions[i] - test.y[i]) ** 2;
 const result: RunnerResult = {
   learner: 'fleetcast gbdt',
   fitSeconds,
+  fitCpuSeconds: (cpu.user + cpu.system) / 1e6,
   holdoutRmse: Math.sqrt(squaredError / test.nRows),
   peakRssMiB: process.resourceUsage().maxRSS / 1024,
   trees: model.trees.length,

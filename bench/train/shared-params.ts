@@ -18,6 +18,8 @@ export interface RunnerResult {
   learner: string;
   /** Seconds spent in training, including binning (ours) or DMatrix construction (XGBoost). */
   fitSeconds: number;
+  /** CPU seconds (user + system, all threads) spent in the same span: less sensitive to other load than wall time. */
+  fitCpuSeconds: number;
   /** RMSE on the held-out rows. */
   holdoutRmse: number;
   /** Peak resident set size of the runner process in MiB (getrusage ru_maxrss). */
