@@ -1,19 +1,14 @@
 import { z } from 'zod';
-import { idSchema } from '../../protocols/ids.js';
-import { finiteNumber, isoDateSchema, modelRefSchema } from '../../protocols/envelope.js';
+import { finiteNumber, modelRefSchema } from '../../protocols/envelope.js';
+import { scoreRowSchema } from '../../protocols/messages/pos/score-request.js';
 import { salesRowSchema } from '../../protocols/data/sales-row.js';
 import { predictionSchema } from '../../protocols/messages/pos/score-response.js';
 
-/** What a cloud caller knows about a day to forecast: the POS score row without personal fields. */
-export const predictRowSchema = z.object({
-  store: idSchema,
-  item: idSchema,
-  date: isoDateSchema,
-  price: finiteNumber.positive().optional(),
-  promo: z.boolean().optional(),
-  tempC: finiteNumber.min(-80).max(70).optional(),
-  precipMm: finiteNumber.min(0).max(1_000).optional(),
-});
+/**
+ * What a cloud caller knows about a day to forecast: the POS score row (one schema for both
+ * edges, so the two paths cannot disagree on input rules) without personal fields.
+ */
+export const predictRowSchema = scoreRowSchema.omit({ customerId: true }).strip();
 export type PredictRow = z.infer<typeof predictRowSchema>;
 
 /** One past day of actuals the lag and rolling features are built from (canonical sales row fields). */

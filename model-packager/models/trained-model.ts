@@ -39,6 +39,19 @@ export const gbdtModelSchema = z.object({
 });
 export type GbdtModel = z.infer<typeof gbdtModelSchema>;
 
+/** Inputs of the MLP and linear models: names, standardisation and missing-value imputation. */
+const standardisedInputFields = {
+  featureNames: z.array(z.string()).min(1),
+  /** Standardisation (x − mean) / std applied inside the exported graph. */
+  inputMean: z.array(z.number()),
+  inputStd: z.array(z.number()),
+  /**
+   * Value substituted for a missing (NaN) input before standardisation (issue #3: the learners
+   * impute training means). Absent in older models: then `inputMean` is used, i.e. the same.
+   */
+  inputImpute: z.array(z.number()).optional(),
+};
+
 /** Dense layer: `weights[out][in]`. Input standardisation happens before the first layer. */
 export const denseLayerSchema = z.object({
   weights: z.array(z.array(z.number())),
@@ -51,15 +64,7 @@ export const mlpModelSchema = z.object({
   kind: z.literal('mlp'),
   objective: objectiveSchema,
   link: linkSchema,
-  featureNames: z.array(z.string()).min(1),
-  /** Standardisation (x − mean) / std applied inside the exported graph. */
-  inputMean: z.array(z.number()),
-  inputStd: z.array(z.number()),
-  /**
-   * Value substituted for a missing (NaN) input before standardisation (issue #3: the learners
-   * impute training means). Absent in older models: then `inputMean` is used, i.e. the same.
-   */
-  inputImpute: z.array(z.number()).optional(),
+  ...standardisedInputFields,
   /** Raw output is `outputScale · y + outputOffset` before the link (target scaling). */
   outputScale: z.number(),
   outputOffset: z.number(),
@@ -71,11 +76,7 @@ export const linearModelSchema = z.object({
   kind: z.literal('linear'),
   objective: objectiveSchema,
   link: linkSchema,
-  featureNames: z.array(z.string()).min(1),
-  inputMean: z.array(z.number()),
-  inputStd: z.array(z.number()),
-  /** Value substituted for a missing (NaN) input before standardisation; defaults to `inputMean`. */
-  inputImpute: z.array(z.number()).optional(),
+  ...standardisedInputFields,
   /** Coefficients on the standardised inputs. */
   coefficients: z.array(z.number()),
   intercept: z.number(),
