@@ -1,13 +1,26 @@
 import { Worker } from 'node:worker_threads';
+import * as ort from 'onnxruntime-node';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import type { Logger } from '../../protocols/runtime/logger.js';
 import type { ActiveModel } from '../ports.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
+/**
+ * Requests of at most this many rows run on the calling thread. `session.run` for a few rows
+ * of a store model takes microseconds (bench/score: 7 µs p50 at batch 1), less than the
+ * postMessage round trip to the worker, whose wake-up under load dominated the p99 target of
+ * issue #5. Anything larger is heavy enough to go to the worker thread, off the broker's thread.
+ */
+export const INLINE_MAX_ROWS = 16;
+
+const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' };
+
 /** One loaded model as requests see it. A request holds its slot from feature building to reply. */
 export interface ModelSlot {
   readonly token: number;
   readonly model: ActiveModel;
+  /** The same model loaded on this thread for small requests (see INLINE_MAX_ROWS). */
+  readonly inlineSession: ort.InferenceSession;
   inFlight: number;
   retired: boolean;
 }
@@ -66,8 +79,9 @@ export class ScoreEngine {
         width: model.manifest.input.features.length,
       });
     });
+    const inlineSession = await ort.InferenceSession.create(model.modelPath, SESSION_OPTIONS);
     const previous = this.current;
-    this.current = { token, model, inFlight: 0, retired: false };
+    this.current = { token, model, inlineSession, inFlight: 0, retired: false };
     this.retire(previous);
     this.logger.info({ model: model.ref }, 'model serving');
   }
@@ -83,11 +97,12 @@ export class ScoreEngine {
   /** Ends a request's hold on its slot; frees a replaced model after its last request. */
   release(slot: ModelSlot): void {
     slot.inFlight -= 1;
-    if (slot.retired && slot.inFlight === 0) this.post({ type: 'unload', token: slot.token });
+    if (slot.retired && slot.inFlight === 0) this.unload(slot);
   }
 
   /** Runs one feature matrix (`rows × width`, row-major) through the slot's model. */
   run(slot: ModelSlot, data: Float32Array, rows: number): Promise<Float32Array> {
+    if (rows <= INLINE_MAX_ROWS) return this.runInline(slot, data, rows);
     const id = this.nextRunId++;
     return new Promise<Float32Array>((resolve, reject) => {
       this.pendingRuns.set(id, { resolve, reject });
@@ -95,8 +110,20 @@ export class ScoreEngine {
     });
   }
 
+  private async runInline(slot: ModelSlot, data: Float32Array, rows: number): Promise<Float32Array> {
+    const { input, output } = slot.model.manifest;
+    try {
+      const tensor = new ort.Tensor('float32', data, [rows, input.features.length]);
+      const outputs = await slot.inlineSession.run({ [input.name]: tensor }, [output.name]);
+      return Float32Array.from((outputs[output.name].data as Float32Array).subarray(0, rows));
+    } catch (error) {
+      throw new FleetcastError('FC_ERR_AGENT_SCORING_FAILED', error instanceof Error ? error.message : String(error));
+    }
+  }
+
   /** Stops the worker thread (daemon shutdown): sessions released first, terminate only as a fallback. */
   async close(): Promise<void> {
+    await this.current?.inlineSession.release();
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.post({ type: 'shutdown' });
     const timer = setTimeout(() => void this.worker.terminate(), 5_000);
@@ -107,7 +134,12 @@ export class ScoreEngine {
   private retire(slot: ModelSlot | null): void {
     if (!slot) return;
     slot.retired = true;
-    if (slot.inFlight === 0) this.post({ type: 'unload', token: slot.token });
+    if (slot.inFlight === 0) this.unload(slot);
+  }
+
+  private unload(slot: ModelSlot): void {
+    this.post({ type: 'unload', token: slot.token });
+    void slot.inlineSession.release();
   }
 
   private post(request: WorkerRequest, transfer: ArrayBuffer[] = []): void {
