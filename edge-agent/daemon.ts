@@ -80,9 +80,9 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
   const scoreHandler = new ScoreHandler({ sender, engine, contexts, stats, served, personal, logger, maxPayloadBytes: config.pos.maxPayloadBytes, maxInFlight: config.pos.maxInFlight, reply, sameLogin: (a, b) => broker?.logins.same(a, b) ?? false });
   const actualsDeps: ActualsHandlerDeps = { sender, actuals, served, accuracy, logger, maxPayloadBytes: config.pos.maxPayloadBytes, reply };
 
-  broker = await PosBroker.start(config.pos, logger, (packet, clientId) => {
+  broker = await PosBroker.start(config.pos, logger, (packet, clientId, route) => {
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    if (packet.topic === posTopics.scoreRequest) scoreHandler.handle(payload, clientId);
+    if (packet.topic === posTopics.scoreRequest) scoreHandler.handle(payload, clientId, route);
     else if (packet.topic === posTopics.actuals) handleActuals(actualsDeps, payload, clientId);
   });
   const status = new StatusPublisher(broker, sender);

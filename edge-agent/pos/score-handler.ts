@@ -13,6 +13,7 @@ import type { PersonalData } from '../privacy/personal-data.js';
 import type { ModelContexts } from '../scoring/model-contexts.js';
 import { errorReply, salvageRequestId } from './error-reply.js';
 import { resolveReplyTopic } from './reply-topic.js';
+import type { ReplyRoute } from './mqtt5/reply-route.js';
 
 /** Everything one score request touches. */
 export interface ScoreHandlerDeps {
@@ -45,33 +46,44 @@ export class ScoreHandler {
     this.deps = deps;
   }
 
-  /** Handles one publish from POS client `clientId`. */
-  handle(payload: Buffer, clientId: string): void {
+  /**
+   * Handles one publish from POS client `clientId`. `route` comes with MQTT 5 requests: its
+   * response topic (ACL-checked like `replyTo`) wins over the payload's `replyTo` and is known
+   * before the payload is parsed, so even a malformed request's error reaches it, and every
+   * reply goes out through `route.reply` with the request's correlation data.
+   */
+  handle(payload: Buffer, clientId: string, route?: ReplyRoute): void {
     const started = performance.now();
     const { deps } = this;
-    let replyTopic = resolveReplyTopic(clientId, undefined).topic;
+    const send = route?.reply ?? deps.reply;
+    const sameLogin = (other: string): boolean => deps.sameLogin(clientId, other);
+    let resolved = resolveReplyTopic(clientId, route?.responseTopic, sameLogin);
+    let replyTopic = resolved.topic;
     let requestId: string | undefined;
     try {
+      if (resolved.refused) throw resolved.refused;
       const request = decodeMessage('pos/score/req', payload, deps.maxPayloadBytes);
       requestId = request.requestId ?? request.id;
-      const resolved = resolveReplyTopic(clientId, request.replyTo, (other) => deps.sameLogin(clientId, other));
-      replyTopic = resolved.topic;
-      if (resolved.refused) throw resolved.refused;
+      if (route?.responseTopic === undefined) {
+        resolved = resolveReplyTopic(clientId, request.replyTo, sameLogin);
+        replyTopic = resolved.topic;
+        if (resolved.refused) throw resolved.refused;
+      }
       if (this.inFlight >= deps.maxInFlight) throw new FleetcastError('FC_ERR_AGENT_OVERLOADED', `${this.inFlight} in flight`);
       this.inFlight += 1;
-      void this.score(request.rows, requestId, replyTopic, started).finally(() => (this.inFlight -= 1));
+      void this.score(request.rows, requestId, replyTopic, started, send).finally(() => (this.inFlight -= 1));
     } catch (error) {
-      this.fail(toFleetcastError(error), requestId ?? salvageRequestId(payload, deps.maxPayloadBytes), replyTopic, clientId);
+      this.fail(toFleetcastError(error), requestId ?? salvageRequestId(payload, deps.maxPayloadBytes), replyTopic, clientId, send);
     }
   }
 
-  private async score(rows: ScoreRow[], requestId: string, replyTopic: string, started: number): Promise<void> {
+  private async score(rows: ScoreRow[], requestId: string, replyTopic: string, started: number, send: ScoreHandlerDeps['reply']): Promise<void> {
     const { deps } = this;
     let slot;
     try {
       slot = deps.engine.acquire();
     } catch (error) {
-      this.fail(toFleetcastError(error), requestId, replyTopic, undefined);
+      this.fail(toFleetcastError(error), requestId, replyTopic, undefined, send);
       return;
     }
     try {
@@ -89,23 +101,23 @@ export class ScoreHandler {
         model,
         predictions: rows.map((row, i) => ({ store: row.store, item: row.item, date: row.date, value: values[i] })),
       };
-      deps.reply(replyTopic, result);
+      send(replyTopic, result);
       rows.forEach((row, i) => deps.served.add({ store: row.store, item: row.item, date: row.date, model, role: 'active', value: values[i] }));
       deps.stats.recordSuccess(model, rows.map((row) => deps.personal.protect('store', row.store)), values, performance.now() - started);
       if (deps.logger.isLevelEnabled('debug')) {
         deps.logger.debug({ requestId, model, rows: rows.map((row) => deps.personal.redact(row)) }, 'scored');
       }
     } catch (error) {
-      this.fail(toFleetcastError(error), requestId, replyTopic, undefined);
+      this.fail(toFleetcastError(error), requestId, replyTopic, undefined, send);
     } finally {
       deps.engine.release(slot);
     }
   }
 
-  private fail(error: FleetcastError, requestId: string | undefined, replyTopic: string, clientId: string | undefined): void {
+  private fail(error: FleetcastError, requestId: string | undefined, replyTopic: string, clientId: string | undefined, send: ScoreHandlerDeps['reply']): void {
     const { deps } = this;
     deps.stats.recordError(error.code);
     deps.logger.debug({ code: error.code, requestId, clientId }, 'score request refused');
-    deps.reply(replyTopic, errorReply(deps.sender, error, requestId));
+    send(replyTopic, errorReply(deps.sender, error, requestId));
   }
 }
