@@ -234,3 +234,27 @@ test.serial('MQTT 5 keepalive: a silent client is dropped with 0x8D after 1.5 ×
     pinging.socket.destroy();
   }
 });
+
+test.serial('a CONNECT split into 1-byte TCP writes is still routed by protocol level (3.1.1 → aedes, 5 → MQTT 5 front)', async (t) => {
+  for (const protocolVersion of [4, 5] as const) {
+    const socket = connectTcp(agent.posPort, '127.0.0.1');
+    socket.setNoDelay(true);
+    const parser = mqttPacket.parser({ protocolVersion });
+    const packets: Packet[] = [];
+    parser.on('packet', (packet: Packet) => packets.push(packet));
+    socket.on('data', (chunk: Buffer) => parser.parse(chunk));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const bytes = mqttPacket.generate({ cmd: 'connect', protocolVersion, protocolId: 'MQTT', clientId: `till-split-${protocolVersion}`, clean: true, keepalive: 0, username: POS_USER.username, password: Buffer.from(POS_USER.password) }, { protocolVersion });
+    for (const byte of bytes) {
+      socket.write(Buffer.from([byte]));
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await waitFor(() => packets.length > 0, 5_000, `CONNACK for protocol ${protocolVersion}`);
+    const connack = packets[0];
+    if (connack.cmd !== 'connack') return t.fail(`expected CONNACK, got ${connack.cmd}`);
+    // A 3.1.1 CONNACK carries returnCode and no properties; the MQTT 5 front's carries both.
+    t.is(protocolVersion === 5 ? connack.reasonCode : connack.returnCode, 0);
+    t.is(connack.properties?.maximumQoS, protocolVersion === 5 ? 1 : undefined);
+    socket.destroy();
+  }
+});
