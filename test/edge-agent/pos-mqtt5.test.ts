@@ -1,5 +1,9 @@
 import test from 'ava';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { connect as connectTcp, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import mqttPacket, { type Packet } from 'mqtt-packet';
 import { scoreResponseMessageSchema } from '../../protocols/messages/pos/score-response.js';
@@ -11,6 +15,7 @@ import { collect, connectPos, scoreRequest, subscribeGranted, waitFor } from './
 // Issue #5: MQTT 5 POS clients (response topic + correlation data) next to 3.1.1 ones, against a
 // real agent process with a real bundle.
 
+const run = promisify(execFile);
 let agent: AgentProcess;
 
 test.before(async () => {
@@ -257,4 +262,29 @@ test.serial('a CONNECT split into 1-byte TCP writes is still routed by protocol 
     t.is(connack.properties?.maximumQoS, protocolVersion === 5 ? 1 : undefined);
     socket.destroy();
   }
+});
+
+test.serial('MQTT 5 over TLS: the protocol sniffing works on the decrypted stream; shutdown sends DISCONNECT 0x8B', async (t) => {
+  const { root } = await makeModelDir('gbdt');
+  const certFile = join(root, 'pos.crt');
+  const keyFile = join(root, 'pos.key');
+  await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile]);
+  const tlsAgent = await startAgentProcess(await writeAgentConfig(root, { pos: { host: '127.0.0.1', port: 0, users: [POS_USER], tls: { certFile, keyFile } } }));
+  t.teardown(() => void tlsAgent.stop());
+  const client = mqtt.connect(`mqtts://127.0.0.1:${tlsAgent.posPort}`, { ...v5Options('till-tls-v5'), ca: await readFile(certFile) });
+  await new Promise((resolve, reject) => {
+    client.once('connect', resolve);
+    client.once('error', reject);
+  });
+  const inbox = collectV5(client);
+  t.deepEqual(await subscribeReasons(client, ['pos/v1/score/res/till-tls-v5']), [0]);
+  await client.publishAsync('pos/v1/score/req', JSON.stringify(scoreRequest(ROWS.slice(0, 1))), { qos: 1, properties: { responseTopic: 'pos/v1/score/res/till-tls-v5', correlationData: Buffer.from('tls') } });
+  await waitFor(() => inbox.length === 1, 5_000, 'TLS MQTT 5 reply');
+  t.is(inbox[0].packet.properties?.correlationData?.toString(), 'tls');
+  t.like(inbox[0].message, { type: 'score-result', model: { name: 'demand', version: 3 } });
+  // Shutting down with an MQTT 5 client still connected: DISCONNECT 0x8B, and the agent exits 0.
+  const serverDisconnect = new Promise<number | undefined>((resolve) => client.once('disconnect', (packet) => resolve(packet.reasonCode)));
+  t.is(await tlsAgent.stop(), 0);
+  t.is(await serverDisconnect, 0x8b);
+  client.end(true);
 });
