@@ -6,7 +6,6 @@ export const reasonCodes = {
   success: 0x00,
   grantedQos0: 0x00,
   noSubscriptionExisted: 0x11,
-  unspecifiedError: 0x80,
   malformedPacket: 0x81,
   protocolError: 0x82,
   clientIdentifierNotValid: 0x85,
