@@ -13,6 +13,7 @@ import type { Predictor } from '../predict/predictor.js';
 import type { Deployments } from '../deployments/desired-state.js';
 import type { TelemetryQueries } from '../telemetry/queries.js';
 import { httpStatusFor } from './http-status.js';
+import { apiErrorBody } from './error-body.js';
 import { registerRegistryRoutes } from './routes/registry-routes.js';
 import { registerDeviceRoutes } from './routes/device-routes.js';
 import { registerPredictRoutes } from './routes/predict-routes.js';
@@ -23,7 +24,8 @@ import './fastify-augment.js';
 
 /**
  * Routes contributed by another part of the controller (e.g. bundle range downloads).
- * `public` routes skip token auth because they authenticate by other means (device credentials).
+ * `public` routes skip token auth because they authenticate by other means (device credentials);
+ * the OpenAPI document lists them under the `deviceBasic` security scheme.
  */
 export interface RoutePlugin {
   register: (app: FastifyInstance) => void | Promise<void>;
@@ -66,11 +68,21 @@ export async function buildApiServer(deps: ApiDependencies): Promise<FastifyInst
   await app.register(swagger, {
     openapi: {
       info: { title: 'fleetcast controller API', version: PROTOCOL_VERSION.agentVersion },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Token from `fleetcast controller token create`' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'Token from `fleetcast controller token create`; its role must cover the route' },
+          deviceBasic: { type: 'http', scheme: 'basic', description: 'Device credentials `deviceId:secret` (the secret from enrolment, as on MQTT)' },
+        },
+      },
       security: [{ bearer: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Route schemas are generated from the zod schemas the handlers validate with and serve as
+  // documentation only: zod stays the one validator (coded FC_ERR_* errors, z.coerce for query
+  // strings) and responses are sent as the modules return them, never filtered by a schema.
+  app.setValidatorCompiler(() => () => true);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   app.addHook('onRequest', async (request) => {
@@ -99,17 +111,18 @@ export async function buildApiServer(deps: ApiDependencies): Promise<FastifyInst
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const coded = error.validation
-      ? new FleetcastError('FC_ERR_INVALID_REQUEST', error.message)
-      : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-        ? new FleetcastError('FC_ERR_PAYLOAD_TOO_LARGE', error.message)
+    // Fastify's own 4xx errors (malformed JSON, unsupported content type) are bad input too.
+    const coded = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+      ? new FleetcastError('FC_ERR_PAYLOAD_TOO_LARGE', error.message)
+      : error.code?.startsWith('FST_ERR_') && error.statusCode !== undefined && error.statusCode < 500
+        ? new FleetcastError('FC_ERR_INVALID_REQUEST', error.message)
         : toFleetcastError(error);
     request.errorCode = coded.code;
-    void reply.status(httpStatusFor(coded.code, exitCodeFor(coded.code))).send({ ok: false, error: coded.toJSON() });
+    void reply.status(httpStatusFor(coded.code, exitCodeFor(coded.code))).send(apiErrorBody(coded));
   });
   app.setNotFoundHandler((request, reply) => {
     request.errorCode = 'FC_ERR_ROUTE_NOT_FOUND';
-    void reply.status(404).send({ ok: false, error: new FleetcastError('FC_ERR_ROUTE_NOT_FOUND', `${request.method} ${request.url}`).toJSON() });
+    void reply.status(404).send(apiErrorBody(new FleetcastError('FC_ERR_ROUTE_NOT_FOUND', `${request.method} ${request.url}`)));
   });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
@@ -122,8 +135,10 @@ export async function buildApiServer(deps: ApiDependencies): Promise<FastifyInst
   for (const plugin of deps.plugins ?? []) {
     await app.register(async (scope) => {
       // Marks every route of a public plugin so the auth hook lets it authenticate by itself.
+      // Its only authentication is device HTTP Basic, so that is what the OpenAPI document says.
       if (plugin.public) scope.addHook('onRoute', (route) => {
         route.config = { ...route.config, public: true };
+        route.schema = { ...route.schema, security: [{ deviceBasic: [] }] };
       });
       await plugin.register(scope);
     });

@@ -3,16 +3,18 @@ import { z } from 'zod';
 import { FleetcastError } from '../../../protocols/errors/fleetcast-error.js';
 import { idSchema } from '../../../protocols/ids.js';
 import type { Deployments } from '../../deployments/desired-state.js';
+import { deploymentResultSchema, deviceDeploymentStatusSchema } from '../../deployments/schema.js';
 import type { Fleet } from '../../fleet/fleet.js';
 import type { Registry } from '../../registry/registry.js';
 import { parseRequest } from '../parse.js';
+import { routeSchema } from '../openapi-schema.js';
 
 /**
  * Operator-facing deployment request: a model by `name` + `ref` (version, stage or alias;
  * Production by default) and targets by selector or explicit ids. The registry and fleet turn
  * it into the broker half's `deploy({ model, bundle, deviceIds })`.
  */
-const createDeploymentSchema = z.object({
+export const createDeploymentSchema = z.object({
   deploymentId: idSchema.optional(),
   model: idSchema,
   ref: z.union([z.string().min(1), z.number().int().positive()]).default('Production'),
@@ -20,10 +22,19 @@ const createDeploymentSchema = z.object({
   deviceIds: z.array(idSchema).min(1).optional(),
 }).refine((body) => (body.selector === undefined) !== (body.deviceIds === undefined), 'give exactly one of selector or deviceIds');
 
+const idParams = z.object({ id: idSchema });
+
 /** Deployment routes over the desired-state module (cloud-controller/deployments, issue #6 part B). */
 export function registerDeploymentRoutes(app: FastifyInstance, deps: { deployments: Deployments; registry: Registry; fleet: Fleet }): void {
   const tags = ['deployments'];
-  app.post('/v1/deployments', { schema: { tags, summary: 'Deploy a model version (name + ref) to devices by selector or ids; idempotent by deploymentId' } }, async (request, reply) => {
+  app.post('/v1/deployments', {
+    schema: routeSchema({
+      tags,
+      summary: 'Deploy a model version (name + ref) to devices by selector or ids (exactly one); idempotent by deploymentId',
+      body: createDeploymentSchema,
+      responses: { 201: deploymentResultSchema },
+    }),
+  }, async (request, reply) => {
     const body = parseRequest(createDeploymentSchema, request.body);
     const version = deps.registry.getModelVersion(body.model, body.ref);
     const deviceIds = body.selector !== undefined ? deps.fleet.selectDeviceIds(body.selector) : body.deviceIds ?? [];
@@ -40,13 +51,17 @@ export function registerDeploymentRoutes(app: FastifyInstance, deps: { deploymen
     return reply.status(201).send(result);
   });
 
-  app.get('/v1/deployments/:id', { schema: { tags, summary: 'Per-device status of a deployment', params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } } }, async (request) => {
-    const { id } = parseRequest(z.object({ id: idSchema }), request.params);
+  app.get('/v1/deployments/:id', {
+    schema: routeSchema({ tags, summary: 'Per-device status of a deployment', params: idParams, responses: { 200: z.object({ deploymentId: idSchema, devices: z.array(deviceDeploymentStatusSchema) }) } }),
+  }, async (request) => {
+    const { id } = parseRequest(idParams, request.params);
     return { deploymentId: id, devices: deps.deployments.status(id) };
   });
 
-  app.get('/v1/devices/:id/deployment', { schema: { tags, summary: 'The desired deployment of one device and where it stands', params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } } }, async (request) => {
-    const { id } = parseRequest(z.object({ id: idSchema }), request.params);
+  app.get('/v1/devices/:id/deployment', {
+    schema: routeSchema({ tags, summary: 'The desired deployment of one device and where it stands', params: idParams, responses: { 200: z.object({ deviceId: idSchema, deployment: deviceDeploymentStatusSchema.nullable() }) } }),
+  }, async (request) => {
+    const { id } = parseRequest(idParams, request.params);
     deps.fleet.getDevice(id);
     return { deviceId: id, deployment: deps.deployments.deviceStatus(id) ?? null };
   });

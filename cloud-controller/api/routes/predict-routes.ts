@@ -1,8 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Predictor } from '../../predict/predictor.js';
-import { predictRequestSchema } from '../../predict/schema.js';
+import { predictRequestSchema, predictResponseSchema } from '../../predict/schema.js';
 import { parseRequest } from '../parse.js';
+import { routeSchema } from '../openapi-schema.js';
+
+const nameParams = z.object({ name: z.string() });
+const aliasQuery = z.object({ alias: z.string().min(1).default('Production') });
 
 /**
  * `POST /v1/models/{name}/predict[?alias=champion]`: scores with the Production version unless
@@ -13,14 +17,17 @@ export function registerPredictRoutes(app: FastifyInstance, predictor: Predictor
   const bodySchema = predictRequestSchema(maxRowsPerRequest);
   app.post('/v1/models/:name/predict', {
     config: { role: 'viewer', audit: false },
-    schema: {
+    schema: routeSchema({
       tags: ['predict'],
-      summary: 'Forecast rows with the Production (or ?alias=) version; body {rows:[{store,item,date,price?,promo?,tempC?,precipMm?}], history:[{store,item,date,units,price?}]}',
-      params: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
-    },
+      summary: 'Forecast rows with the Production (or ?alias=) version; history carries the recent actuals the lag features need',
+      params: nameParams,
+      querystring: aliasQuery,
+      body: bodySchema,
+      responses: { 200: predictResponseSchema },
+    }),
   }, async (request) => {
-    const { name } = parseRequest(z.object({ name: z.string() }), request.params);
-    const { alias } = parseRequest(z.object({ alias: z.string().min(1).default('Production') }), request.query);
+    const { name } = parseRequest(nameParams, request.params);
+    const { alias } = parseRequest(aliasQuery, request.query);
     const body = parseRequest(bodySchema, request.body);
     return predictor.predict(name, alias, body.rows, body.history);
   });
