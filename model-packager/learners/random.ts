@@ -1,17 +1,14 @@
+import { Prng } from '../data/generator/prng.js';
+
 /**
- * Seeded pseudo-random numbers (mulberry32) so that row/column subsampling, weight
- * initialisation and shuffling are reproducible from `seed` alone (issue #3: "subsampling
- * deterministic with a seed"). Math.random cannot be seeded.
+ * Seeded pseudo-random numbers so that row/column subsampling, weight initialisation and
+ * shuffling are reproducible from `seed` alone (issue #3: "subsampling deterministic with a
+ * seed"; Math.random cannot be seeded). The generator's mulberry32, with the seed mixed so that
+ * learner seed N does not replay the data generator's stream for seed N.
  */
 export function createRandom(seed: number): () => number {
-  let state = (seed ^ 0x9e3779b9) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const prng = new Prng((seed ^ 0x9e3779b9) >>> 0);
+  return () => prng.next();
 }
 
 /** Standard normal draws (Box–Muller) from a seeded uniform source, for weight initialisation. */

@@ -1,15 +1,10 @@
+import { Prng } from '../../../model-packager/data/generator/prng.js';
 import type { GbdtModel, Link, MlpModel, Objective, Tree } from '../../../model-packager/models/trained-model.js';
 
-/** Seeded uniform [0, 1) numbers (mulberry32) so every parity case is reproducible. */
+/** Seeded uniform [0, 1) numbers (the generator's mulberry32) so every parity case is reproducible. */
 export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const prng = new Prng(seed);
+  return () => prng.next();
 }
 
 /**
