@@ -2,10 +2,9 @@ import './quiet-logs.js';
 import test from 'ava';
 import { join } from 'node:path';
 import { AedesBrokerAdapter } from '../../../cloud-controller/broker/aedes-adapter.js';
-import { attachFleetProvisioning } from '../../../cloud-controller/broker/adapter.js';
 import { loadOrCreateControllerIdentity } from '../../../cloud-controller/broker/controller-identity.js';
 import { brokerContract, type BrokerUnderTest } from './contract.js';
-import { createFleetFixture } from './fleet-fixture.js';
+import { brokerUnderTest, createFleetFixture } from './fleet-fixture.js';
 
 async function embedded(tls: boolean): Promise<BrokerUnderTest> {
   const fixture = createFleetFixture('fc-aedes-');
@@ -16,20 +15,7 @@ async function embedded(tls: boolean): Promise<BrokerUnderTest> {
     verifier: fixture.fleet,
     controllerIdentity: loadOrCreateControllerIdentity(brokerDir),
   });
-  await adapter.start();
-  const detach = attachFleetProvisioning(adapter, fixture.fleet);
-  return {
-    adapter,
-    enrol: (deviceId) => fixture.enrol(deviceId),
-    revoke: async (deviceId) => {
-      await fixture.fleet.revokeDevice(deviceId);
-    },
-    teardown: async () => {
-      detach();
-      await adapter.stop();
-      fixture.cleanup();
-    },
-  };
+  return brokerUnderTest(adapter, fixture);
 }
 
 brokerContract(test, 'aedes (tcp)', () => embedded(false));

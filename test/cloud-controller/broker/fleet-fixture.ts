@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openControllerDb, type ControllerDb } from '../../../cloud-controller/storage/db.js';
 import { Fleet } from '../../../cloud-controller/fleet/fleet.js';
+import { attachFleetProvisioning, type BrokerAdapter } from '../../../cloud-controller/broker/adapter.js';
+import type { BrokerUnderTest } from './contract.js';
 
 /** A real fleet on a real SQLite file in a temp data dir. */
 export interface FleetFixture {
@@ -29,6 +31,28 @@ export function createFleetFixture(prefix = 'fc-broker-'): FleetFixture {
     cleanup() {
       db.close();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Starts `adapter` with fleet provisioning attached and wraps it as the contract's broker under
+ * test; `stopBackend` stops whatever process serves it (after the adapter, before cleanup).
+ */
+export async function brokerUnderTest(adapter: BrokerAdapter, fixture: FleetFixture, stopBackend: () => Promise<void> = async () => {}): Promise<BrokerUnderTest> {
+  await adapter.start();
+  const detach = attachFleetProvisioning(adapter, fixture.fleet);
+  return {
+    adapter,
+    enrol: (deviceId) => fixture.enrol(deviceId),
+    revoke: async (deviceId) => {
+      await fixture.fleet.revokeDevice(deviceId);
+    },
+    teardown: async () => {
+      detach();
+      await adapter.stop();
+      await stopBackend();
+      fixture.cleanup();
     },
   };
 }

@@ -3,11 +3,10 @@ import test from 'ava';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { ExternalMqttAdapter } from '../../../cloud-controller/broker/external-adapter.js';
-import { attachFleetProvisioning } from '../../../cloud-controller/broker/adapter.js';
 import { loadOrCreateControllerIdentity } from '../../../cloud-controller/broker/controller-identity.js';
 import { writeMosquittoConfig } from '../../../cloud-controller/broker/mosquitto/config-writer.js';
 import { brokerContract, type BrokerUnderTest } from './contract.js';
-import { createFleetFixture } from './fleet-fixture.js';
+import { brokerUnderTest, createFleetFixture } from './fleet-fixture.js';
 import { freePort, killMosquitto, startMosquitto } from './mosquitto-process.js';
 
 /** A real Mosquitto on a free loopback port, configured only by the files fleetcast writes. */
@@ -30,21 +29,7 @@ async function mosquitto(tls: boolean): Promise<BrokerUnderTest> {
     controllerIdentity,
     mosquitto: { passwordFile: files.passwordFile, pidFile: files.pidFile },
   });
-  await adapter.start();
-  const detach = attachFleetProvisioning(adapter, fixture.fleet);
-  return {
-    adapter,
-    enrol: (deviceId) => fixture.enrol(deviceId),
-    revoke: async (deviceId) => {
-      await fixture.fleet.revokeDevice(deviceId);
-    },
-    teardown: async () => {
-      detach();
-      await adapter.stop();
-      await killMosquitto(child);
-      fixture.cleanup();
-    },
-  };
+  return brokerUnderTest(adapter, fixture, () => killMosquitto(child));
 }
 
 brokerContract(test, 'mosquitto (tcp)', () => mosquitto(false));
