@@ -9,7 +9,7 @@ import { SalesHistory, type HistoryActual } from '../../protocols/features/sales
 import type { ModelRef } from '../../protocols/envelope.js';
 import type { Registry } from '../registry/registry.js';
 import { OnnxWorkerClient } from './onnx-client.js';
-import { clampPredictions, predictionCeiling } from './clamp.js';
+import { clampPredictions, predictionCeiling } from '../../protocols/bundle/prediction-bounds.js';
 import type { PredictResponse, PredictRow } from './schema.js';
 
 /** Sessions kept loaded at once; each holds its graph in memory, and few versions serve at a time (Production, challenger, Staging). */
@@ -41,7 +41,7 @@ function parseReference(bytes: Buffer | undefined): ReferenceProfile | null {
  * Cloud-side scoring (issue #6 "predict"): resolves `name@ref` in the registry, re-verifies
  * the stored bundle, builds features with the shared executor (protocols/features — the same
  * code the agent and training run) and scores with onnxruntime-node, both on a worker thread
- * for API requests, with the same model file the agent would serve. Outputs are clamped to [0, ceiling] (clamp.ts).
+ * for API requests, with the same model file the agent would serve. Outputs are clamped to [0, ceiling] (protocols/bundle/prediction-bounds.ts).
  */
 export class Predictor {
   /** Loaded sessions by bundle sha256, least recently used first (Map keeps insertion order). */

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { decodeMessage } from '../../protocols/messages/decode.js';
 import { envelope } from '../../protocols/messages/envelope-factory.js';
+import { clampPredictions } from '../../protocols/bundle/prediction-bounds.js';
 import { FleetcastError, toFleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import type { ScoreResult } from '../../protocols/messages/pos/score-response.js';
 import type { ScoreRow } from '../../protocols/messages/pos/score-request.js';
@@ -90,9 +91,11 @@ export class ScoreHandler {
       const context = deps.contexts.get(slot.model);
       const matrix = context.features.build(rows);
       context.drift?.observeFeatures(matrix, rows.length);
-      const values = await deps.engine.run(slot, matrix, rows.length);
-      for (const value of values) if (!Number.isFinite(value)) throw new FleetcastError('FC_ERR_AGENT_SCORING_FAILED', 'model produced a non-finite value');
-      context.drift?.observePredictions(values);
+      const raw = await deps.engine.run(slot, matrix, rows.length);
+      for (const value of raw) if (!Number.isFinite(value)) throw new FleetcastError('FC_ERR_AGENT_SCORING_FAILED', 'model produced a non-finite value');
+      // Drift compares what the model produced; the POS gets the bounded answer the cloud would give.
+      context.drift?.observePredictions(raw);
+      const { values } = clampPredictions(raw, context.ceiling);
       const model = slot.model.ref;
       const result: ScoreResult = {
         ...envelope(deps.sender),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REFERENCE_FILE, referenceProfileSchema } from '../../protocols/drift/reference-profile.js';
+import { REFERENCE_FILE, referenceProfileSchema, type ReferenceProfile } from '../../protocols/drift/reference-profile.js';
+import { predictionCeiling } from '../../protocols/bundle/prediction-bounds.js';
 import type { Logger } from '../../protocols/runtime/logger.js';
 import type { ActiveModel } from '../ports.js';
 import { DriftWindow } from '../drift/drift-window.js';
@@ -12,11 +13,14 @@ export interface ModelContext {
   features: FeatureBuilder;
   /** Null when the bundle has no readable reference profile (drift then is not measured). */
   drift: DriftWindow | null;
+  /** Upper bound of answers (protocols/bundle/prediction-bounds.ts), as the controller applies it. */
+  ceiling: number | null;
 }
 
 /**
  * Per-model serving state, built once when a model first serves: its feature builder (the
- * bundle's feature spec over local history) and its drift window (the bundle's reference.json).
+ * bundle's feature spec over local history), its drift window and its answer bounds (both from
+ * the bundle's reference.json).
  */
 export class ModelContexts {
   private readonly contexts = new Map<string, ModelContext>();
@@ -33,7 +37,12 @@ export class ModelContexts {
     const key = `${model.ref.name}@${model.ref.version}:${model.dir}`;
     let context = this.contexts.get(key);
     if (!context) {
-      context = { features: new FeatureBuilder(model.manifest, this.actuals), drift: this.loadDrift(model) };
+      const reference = this.loadReference(model);
+      context = {
+        features: new FeatureBuilder(model.manifest, this.actuals),
+        drift: reference ? new DriftWindow(model.ref, reference, model.manifest.input.features.map((feature) => feature.name)) : null,
+        ceiling: predictionCeiling(model.manifest, reference),
+      };
       this.contexts.set(key, context);
     }
     return context;
@@ -44,12 +53,11 @@ export class ModelContexts {
     return [...this.contexts.values()].flatMap((context) => (context.drift ? [context.drift] : []));
   }
 
-  private loadDrift(model: ActiveModel): DriftWindow | null {
+  private loadReference(model: ActiveModel): ReferenceProfile | null {
     try {
-      const reference = referenceProfileSchema.parse(JSON.parse(readFileSync(join(model.dir, REFERENCE_FILE), 'utf8')));
-      return new DriftWindow(model.ref, reference, model.manifest.input.features.map((feature) => feature.name));
+      return referenceProfileSchema.parse(JSON.parse(readFileSync(join(model.dir, REFERENCE_FILE), 'utf8')));
     } catch (error) {
-      this.logger.warn({ model: model.ref, err: (error as Error).message }, 'no usable reference profile; drift not measured');
+      this.logger.warn({ model: model.ref, err: (error as Error).message }, 'no usable reference profile; drift not measured, answers only floored at 0');
       return null;
     }
   }

@@ -25,7 +25,7 @@ export class ScoringStats {
   private heartbeatErrors = 0;
 
   /** Counts one answered request. */
-  recordSuccess(model: ModelRef, stores: Iterable<string>, predictions: Float32Array, latencyMs: number): void {
+  recordSuccess(model: ModelRef, stores: Iterable<string>, predictions: readonly number[] | Float32Array, latencyMs: number): void {
     this.requests += 1;
     this.heartbeatRequests += 1;
     this.rows += predictions.length;

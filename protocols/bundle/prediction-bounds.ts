@@ -1,7 +1,10 @@
-import type { BundleManifest } from '../../protocols/bundle/manifest.js';
-import type { ReferenceProfile } from '../../protocols/drift/reference-profile.js';
+import type { BundleManifest } from './manifest.js';
+import type { ReferenceProfile } from '../drift/reference-profile.js';
 
 /**
+ * Bounds on what a model may answer, applied by the edge agent and the controller's predict
+ * alike (issue #6: the cloud and the store must return the same numbers for the same input).
+ *
  * How far above the training-time prediction distribution a forecast may go. Values far
  * beyond it come from out-of-range inputs (a price typo, a unit mix-up) and an order built
  * on 40× normal demand empties a warehouse; 4× the top of the reference leaves room for real
