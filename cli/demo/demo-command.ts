@@ -40,6 +40,8 @@ function renderDemo(result: DemoResult): string {
     for (const forecast of store.forecasts.slice(0, 5)) lines.push(`      ${forecast.date} ${forecast.item.padEnd(8)} ${forecast.value.toFixed(2)} units`);
     if (store.forecasts.length > 5) lines.push(`      … ${store.forecasts.length - 5} more items`);
   }
-  lines.push(`  telemetry records ingested by the controller so far: ${result.telemetryRecords}`);
+  const accuracy = result.fleetAccuracy;
+  lines.push(`  end of day: the stores scored their own ${accuracy.n} forecasts against the actuals and reported upstream —`);
+  lines.push(`      fleet WAPE ${accuracy.wape === null ? 'n/a' : `${(accuracy.wape * 100).toFixed(1)}%`}, MAE ${accuracy.mae === null ? 'n/a' : accuracy.mae.toFixed(2)} units over ${accuracy.devices} devices (${result.telemetryRecords} telemetry records ingested)`);
   return lines.join('\n');
 }

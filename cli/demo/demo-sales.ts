@@ -52,8 +52,3 @@ function shiftDay(day: string, delta: number): string {
   date.setUTCDate(date.getUTCDate() + delta);
   return date.toISOString().slice(0, 10);
 }
-
-/** The calendar day after `day` (YYYY-MM-DD). */
-export function nextDay(day: string): string {
-  return shiftDay(day, 1);
-}

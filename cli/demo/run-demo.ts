@@ -7,7 +7,7 @@ import type { ActualRow } from '../../protocols/messages/pos/actuals.js';
 import { runStep, startDaemon, type Daemon } from './child-processes.js';
 import { freePort } from './free-port.js';
 import { PosClient } from './pos-client.js';
-import { readDemoSales, nextDay } from './demo-sales.js';
+import { readDemoSales } from './demo-sales.js';
 
 /** Options of `fleetcast demo`. */
 export interface DemoOptions {
@@ -43,6 +43,15 @@ export interface DemoResult {
   deploymentId: string;
   stores: DemoStoreResult[];
   telemetryRecords: number;
+  /** Forecast accuracy the stores measured on their own and reported upstream (controller view). */
+  fleetAccuracy: FleetAccuracy;
+}
+
+export interface FleetAccuracy {
+  n: number;
+  devices: number;
+  wape: number | null;
+  mae: number | null;
 }
 
 const MODEL_NAME = 'daily-units';
@@ -50,15 +59,17 @@ const MODEL_NAME = 'daily-units';
 /**
  * The main job on one machine with embedded defaults: generate a chain's sales, validate them,
  * train and track a model, package a signed bundle, run a controller (embedded broker) and one
- * agent per store, deploy the model through the registry, and ask every store for forecasts
- * over MQTT the way a POS would. Every step is a real `fleetcast` command in its own process.
+ * agent per store, deploy the model through the registry, ask every store for forecasts over
+ * MQTT the way a POS would, report the day's actual sales, and read back the accuracy the
+ * stores measured and reported upstream. Every step is a real `fleetcast` command in its own
+ * process.
  */
 export async function runDemo(options: DemoOptions, progress: ProgressReporter): Promise<DemoResult> {
   const dir = resolve(options.dir);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const daemons: Daemon[] = [];
-  const steps = 11;
+  const steps = 10;
   let step = 0;
   const advance = (what: string) => progress.update(++step, { step: what });
   progress.start(steps, 'demo');
@@ -101,8 +112,10 @@ export async function runDemo(options: DemoOptions, progress: ProgressReporter):
       mkdirSync(join(dir, 'agents', deviceId), { recursive: true });
       const posPort = await freePort();
       await runStep(['agent', 'init', '--out', agentConfigPath, '--device-id', deviceId, '--uplink', broker, '--uplink-password', enrolled.secret, '--pos-port', String(posPort)]);
-      const agentConfig = JSON.parse(readFileSync(agentConfigPath, 'utf8')) as { trustedKeys: Record<string, string>; pos: { users: Array<{ username: string; password: string }> } };
+      const agentConfig = JSON.parse(readFileSync(agentConfigPath, 'utf8')) as { trustedKeys: Record<string, string>; pos: { users: Array<{ username: string; password: string }> }; schedules: { flushIntervalSec: number } };
       agentConfig.trustedKeys = { [key.keyId]: readFileSync(key.publicKeyPath, 'utf8') };
+      // Report upstream every 2 s instead of 10 so the demo shows the accuracy loop promptly.
+      agentConfig.schedules.flushIntervalSec = 2;
       writeFileSync(agentConfigPath, JSON.stringify(agentConfig, null, 2));
       daemons.push(await startDaemon(['agent', '--config', agentConfigPath], 'event'));
       stores.push({ deviceId, store, posPort, posUser: agentConfig.pos.users[0] });
@@ -124,22 +137,26 @@ export async function runDemo(options: DemoOptions, progress: ProgressReporter):
     for (const store of stores) {
       const pos = await PosClient.connect(store.posPort, store.posUser.username, store.posUser.password);
       try {
-        // A POS back-fills recent actuals so the agent can build lag features locally.
-        const history: ActualRow[] = sales.recentActuals(store.store, 60);
+        // A POS back-fills recent actuals (all but the last day) so the agent builds lag features locally.
+        const day = sales.lastDate;
+        const history: ActualRow[] = sales.recentActuals(store.store, 60).filter((row) => row.date < day);
         for (let offset = 0; offset < history.length; offset += 5_000) await pos.sendActuals(history.slice(offset, offset + 5_000));
-        const day = nextDay(sales.lastDate);
         const rows: ScoreRow[] = sales.items.map((item) => ({ store: store.store, item, date: day, ...sales.lastKnown(store.store, item) }));
         const reply = await pos.score(rows);
         if (reply.type === 'error') throw new FleetcastError('FC_ERR_INTERNAL', `agent ${store.deviceId} answered ${reply.code}: ${reply.message}`);
         results.push({ deviceId: store.deviceId, store: store.store, posPort: store.posPort, servedBy: reply.model, forecasts: reply.predictions.map((p) => ({ item: p.item, date: p.date, value: p.value })) });
+        // End of day: the POS reports what was sold; the agent scores its own forecasts against it.
+        await pos.sendActuals(sales.recentActuals(store.store, 1));
       } finally {
         await pos.close();
       }
     }
     advance('stores answered');
 
+    const expected = stores.length * sales.items.length;
+    const fleetAccuracy = await waitForFleetAccuracy(api, authorization, expected);
     const telemetry = (await (await fetch(`${api}/v1/telemetry/records?limit=1000`, { headers: authorization })).json()) as { records?: unknown[] };
-    advance('telemetry read');
+    advance('accuracy reported upstream');
     progress.stop();
 
     const result: DemoResult = {
@@ -156,6 +173,7 @@ export async function runDemo(options: DemoOptions, progress: ProgressReporter):
       deploymentId: deployment.deploymentId,
       stores: results,
       telemetryRecords: telemetry.records?.length ?? 0,
+      fleetAccuracy,
     };
     if (options.keep) {
       process.stderr.write(`demo running (controller ${api}); Ctrl-C stops it\n`);
@@ -166,6 +184,18 @@ export async function runDemo(options: DemoOptions, progress: ProgressReporter):
     progress.stop();
     await Promise.all(daemons.reverse().map((daemon) => daemon.stop()));
   }
+}
+
+/** Polls the controller until the stores' accuracy counters for every forecast have arrived. */
+async function waitForFleetAccuracy(api: string, headers: Record<string, string>, expected: number, timeoutMs = 30_000): Promise<FleetAccuracy> {
+  const deadline = Date.now() + timeoutMs;
+  let summary: FleetAccuracy = { n: 0, devices: 0, wape: null, mae: null };
+  while (Date.now() < deadline) {
+    summary = (await (await fetch(`${api}/v1/telemetry/accuracy?model=${MODEL_NAME}&version=1`, { headers })).json()) as FleetAccuracy;
+    if (summary.n >= expected) return summary;
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  throw new FleetcastError('FC_ERR_INTERNAL', `accuracy of ${summary.n}/${expected} forecasts reached the controller in ${timeoutMs} ms`);
 }
 
 /** Polls the deployment until every device has committed it (or one failed). */
