@@ -21,6 +21,9 @@ export function jsonSchemaOf(schema: z.ZodTypeAny, description?: string): JsonSc
 /** Body of a binary upload (`application/octet-stream`), e.g. a signed bundle. */
 export const binaryBody: JsonSchema = { type: 'string', format: 'binary' };
 
+/** A binary download response (@fastify/swagger reads `content` for OpenAPI 3 media types). */
+export const binaryResponse: JsonSchema = { content: { 'application/octet-stream': { schema: binaryBody } } };
+
 const RESPONSE_DESCRIPTIONS: Record<number, string> = {
   200: 'OK',
   201: 'Created',
@@ -41,8 +44,8 @@ export interface RouteDoc {
   body?: z.ZodTypeAny | JsonSchema;
   /** Request content types when the body is not JSON. */
   consumes?: string[];
-  /** Success responses by status; `null` documents a status without a body (204). */
-  responses: Record<number, z.ZodTypeAny | null>;
+  /** Success responses by status: zod for JSON, a raw JSON Schema for binary bodies, `null` for none (204). */
+  responses: Record<number, z.ZodTypeAny | JsonSchema | null>;
   /** Overrides the document-wide bearer requirement (e.g. device HTTP Basic). */
   security?: Array<Record<string, string[]>>;
 }
@@ -61,7 +64,7 @@ export function routeSchema(doc: RouteDoc): FastifySchema {
   const response: Record<string, JsonSchema> = {};
   for (const [status, schema] of Object.entries(doc.responses)) {
     const description = RESPONSE_DESCRIPTIONS[Number(status)] ?? 'OK';
-    response[status] = schema ? jsonSchemaOf(schema, description) : { type: 'null', description };
+    response[status] = schema === null ? { type: 'null', description } : isZod(schema) ? jsonSchemaOf(schema, description) : { ...schema, description };
   }
   response['4XX'] = jsonSchemaOf(apiErrorBodySchema, 'Coded client error (FC_ERR_*): bad input, 401/403 auth, 404, 409 conflict, 413, 422 bundle verification');
   response['5XX'] = jsonSchemaOf(apiErrorBodySchema, 'Coded server error (FC_ERR_*)');

@@ -4,6 +4,9 @@ import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import type { DeviceCredentialVerifier } from '../broker/adapter.js';
 import type { BundleLocator } from './bundle-locator.js';
 import { parseByteRange } from './byte-range.js';
+import { binaryResponse, routeSchema } from '../api/openapi-schema.js';
+import { sha256Schema } from '../../protocols/envelope.js';
+import { z } from 'zod';
 
 /** What the bundle route needs. */
 export interface BundleRouteOptions {
@@ -36,7 +39,13 @@ function errorBody(error: FleetcastError): { ok: false; error: ReturnType<Fleetc
  * coded body for unknown or revoked devices.
  */
 export function registerBundleRoutes(app: FastifyInstance, options: BundleRouteOptions): void {
-  app.get<{ Params: { sha256: string } }>('/v1/bundles/:sha256', async (request, reply) => {
+  const schema = routeSchema({
+    tags: ['bundles'],
+    summary: 'Download a bundle by sha256 (HTTP Basic deviceId:secret; single Range requests resume a transfer)',
+    params: z.object({ sha256: sha256Schema }),
+    responses: { 200: binaryResponse, 206: binaryResponse },
+  });
+  app.get<{ Params: { sha256: string } }>('/v1/bundles/:sha256', { schema }, async (request, reply) => {
     const deviceId = deviceFromBasicAuth(request.headers.authorization, options.verifier);
     if (!deviceId) {
       return reply.code(401).header('www-authenticate', 'Basic realm="fleetcast devices"').send(errorBody(new FleetcastError('FC_ERR_UNAUTHENTICATED', 'device credentials required')));
