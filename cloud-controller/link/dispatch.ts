@@ -1,5 +1,5 @@
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
-import { decodeMessage } from '../../protocols/messages/decode.js';
+import { decodeMessage, type MessageOf } from '../../protocols/messages/decode.js';
 import type { Sender } from '../../protocols/envelope.js';
 import { parseDeviceTopic } from '../../protocols/topics.js';
 import type { LinkContext } from './context.js';
@@ -15,6 +15,13 @@ function assertSender(deviceId: string, sender: Sender): void {
   }
 }
 
+/** Decodes a device's message and checks that it names the device whose topic it came on. */
+function decodeFromDevice<K extends 'state' | 'evt' | 'up' | 'blob/req'>(deviceId: string, kind: K, payload: Buffer): MessageOf<K> {
+  const message = decodeMessage(kind, payload);
+  assertSender(deviceId, (message as { sender: Sender }).sender);
+  return message;
+}
+
 /**
  * Routes one inbound cloud-link message: parse the topic, check the device, decode with the
  * protocol schema of the channel, hand to its handler. Throws coded errors; the caller logs
@@ -27,26 +34,14 @@ export async function dispatchInbound(context: LinkContext, topic: string, paylo
   if (!context.fleet.isEnrolled(deviceId)) throw new FleetcastError('FC_ERR_DEVICE_NOT_FOUND', deviceId, { deviceId });
   if (context.fleet.isRevoked(deviceId)) throw new FleetcastError('FC_ERR_DEVICE_REVOKED', deviceId, { deviceId });
   switch (channel) {
-    case 'state': {
-      const message = decodeMessage('state', payload);
-      assertSender(deviceId, message.sender);
-      return handleState(context, deviceId, message);
-    }
-    case 'evt': {
-      const message = decodeMessage('evt', payload);
-      assertSender(deviceId, message.sender);
-      return handleEvent(context, deviceId, message);
-    }
-    case 'up': {
-      const message = decodeMessage('up', payload);
-      assertSender(deviceId, message.sender);
-      return handleUp(context, deviceId, message);
-    }
-    case 'blob/req': {
-      const message = decodeMessage('blob/req', payload);
-      assertSender(deviceId, message.sender);
-      return handleBlobRequest(context, deviceId, message);
-    }
+    case 'state':
+      return handleState(context, deviceId, decodeFromDevice(deviceId, 'state', payload));
+    case 'evt':
+      return handleEvent(context, deviceId, decodeFromDevice(deviceId, 'evt', payload));
+    case 'up':
+      return handleUp(context, deviceId, decodeFromDevice(deviceId, 'up', payload));
+    case 'blob/req':
+      return handleBlobRequest(context, deviceId, decodeFromDevice(deviceId, 'blob/req', payload));
     case 'cmd':
     case 'ack':
     case 'blob/res':

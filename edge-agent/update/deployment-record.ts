@@ -30,3 +30,11 @@ export const deploymentRecordSchema = z.object({
   detail: z.string().max(1000).nullable(),
 });
 export type DeploymentRecord = z.infer<typeof deploymentRecordSchema>;
+
+/** What a new deployment names; everything else starts empty (no download yet, never resumed). */
+type NewDeployment = Pick<DeploymentRecord, 'deploymentId' | 'kind' | 'model' | 'previous'> & Partial<Pick<DeploymentRecord, 'bundle' | 'localPath' | 'rollbackCause' | 'errorCode' | 'detail'>>;
+
+/** A fresh record for a deploy, install or rollback about to enter its first state. */
+export function newDeploymentRecord(fields: NewDeployment): DeploymentRecord {
+  return { bundle: null, localPath: null, rollbackCause: null, errorCode: null, detail: null, ...fields, downloadedBytes: 0, resumes: 0 };
+}

@@ -19,7 +19,7 @@ import { ModelStore, sameRef } from '../model-store/model-store.js';
 import { removeIfPresent, writeFileDurably } from '../model-store/fsync.js';
 import type { ActiveModel, SwapModelHook, UplinkPort } from '../ports.js';
 import { downloadOverBlob, type BlobTransferOptions } from './blob-download.js';
-import type { DeploymentRecord } from './deployment-record.js';
+import { newDeploymentRecord, type DeploymentRecord } from './deployment-record.js';
 import { EventReporter } from './event-reporter.js';
 import { downloadOverHttp, type HttpTransferOptions } from './http-download.js';
 import { PartialFile } from './partial-file.js';
@@ -153,20 +153,16 @@ export class UpdateManager {
       this.options.logger.error({ reason: loaded.reason }, 'update state unreadable; rolling back');
       this.state = loaded.state ?? 'idle';
       const active = this.options.store.active()?.ref ?? null;
-      const record: DeploymentRecord = {
+      const record = newDeploymentRecord({
         deploymentId: loaded.deploymentId ?? `recovery-${Date.now()}`,
         kind: 'rollback',
         // The event schema needs a model; with the state unreadable, name what serves.
         model: active ?? UNKNOWN_MODEL,
-        bundle: null,
-        localPath: null,
         previous: active,
-        downloadedBytes: 0,
-        resumes: 0,
         rollbackCause: 'failure',
         errorCode: 'FC_ERR_UPDATE_STATE_CORRUPT',
         detail: loaded.reason,
-      };
+      });
       return this.abortThenRun(record, new FleetcastError('FC_ERR_UPDATE_STATE_CORRUPT', loaded.reason));
     }
     const { state, deployment } = loaded;
@@ -195,19 +191,13 @@ export class UpdateManager {
     const finished = this.finishedOutcome(command.deploymentId);
     if (finished) return finished;
     await this.options.store.reload();
-    const record: DeploymentRecord = {
+    const record = newDeploymentRecord({
       deploymentId: command.deploymentId,
       kind: 'deploy',
       model: command.model,
       bundle: command.bundle,
-      localPath: null,
       previous: this.options.store.active()?.ref ?? null,
-      downloadedBytes: 0,
-      resumes: 0,
-      rollbackCause: null,
-      errorCode: null,
-      detail: null,
-    };
+    });
     return this.exclusive(record.deploymentId, async () => {
       await this.transition('deploy', record);
       return this.run(record);
@@ -230,19 +220,14 @@ export class UpdateManager {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const model = await peekModelRef(bytes);
     await this.options.store.reload();
-    const record: DeploymentRecord = {
+    const record = newDeploymentRecord({
       deploymentId: `install-${sha256.slice(0, 16)}`,
       kind: 'install',
       model,
       bundle: { sha256, size: bytes.length },
       localPath: path,
       previous: this.options.store.active()?.ref ?? null,
-      downloadedBytes: 0,
-      resumes: 0,
-      rollbackCause: null,
-      errorCode: null,
-      detail: null,
-    };
+    });
     if (this.resumed?.deploymentId === record.deploymentId) return this.resumed;
     return this.exclusive(record.deploymentId, async () => {
       await this.transition('install', record);
@@ -260,19 +245,14 @@ export class UpdateManager {
     if (finished) return finished;
     const active = (await this.options.store.reload())?.ref ?? null;
     const target = command.to ?? (await this.previousRetained(active));
-    const record: DeploymentRecord = {
+    const record = newDeploymentRecord({
       deploymentId: command.deploymentId,
       kind: 'rollback',
       model: target ?? active ?? UNKNOWN_MODEL,
-      bundle: null,
-      localPath: null,
       previous: active,
-      downloadedBytes: 0,
-      resumes: 0,
       rollbackCause: 'operator',
-      errorCode: null,
       detail: command.reason,
-    };
+    });
     return this.exclusive(record.deploymentId, async () => {
       await this.transition('rollback', record);
       if (!target) return this.failRollback(record, new FleetcastError('FC_ERR_UPDATE_VERSION_NOT_RETAINED', 'no earlier version is kept'));
