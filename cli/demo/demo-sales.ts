@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { loadSalesData } from '../../model-packager/data/index.js';
+import type { SalesRow } from '../../protocols/data/sales-row.js';
 import type { ActualRow } from '../../protocols/messages/pos/actuals.js';
 
 /** The generated chain as the demo's POS clients see it: stores, items, recent history. */
@@ -8,41 +9,35 @@ export interface DemoSales {
   lastDate: string;
   /** The last `days` days of a store's sales, as a POS would back-fill them. */
   recentActuals(store: string, days: number): ActualRow[];
-  /** What the POS knows about an item for tomorrow: its current price and promo. */
+  /** What the POS knows about an item on the last day: its price and promo. */
   lastKnown(store: string, item: string): { price?: number; promo?: boolean };
 }
 
-/** Reads the canonical CSV written by `fleetcast data generate` (small demo sizes). */
-export function readDemoSales(path: string): DemoSales {
-  const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
-  const columns = header.split(',');
-  const at = (name: string) => columns.indexOf(name);
-  const rows = lines.map((line) => line.split(','));
-  const stores = [...new Set(rows.map((r) => r[at('store')]))].sort();
-  const items = [...new Set(rows.map((r) => r[at('item')]))].sort();
-  const lastDate = rows.reduce((max, r) => (r[at('date')] > max ? r[at('date')] : max), '');
-  const toActual = (r: string[]): ActualRow => {
-    const price = Number(r[at('price')]);
-    return {
-      store: r[at('store')],
-      item: r[at('item')],
-      date: r[at('date')],
-      units: Number(r[at('units')]),
-      ...(Number.isFinite(price) && price > 0 ? { price } : {}),
-      promo: r[at('promo')] === 'true',
-    };
-  };
+/** Reads the CSV written by `fleetcast data generate` through the packager's own ingest. */
+export async function readDemoSales(path: string): Promise<DemoSales> {
+  const { rows } = await loadSalesData(path);
+  const stores = [...new Set(rows.map((row) => row.store))].sort();
+  const items = [...new Set(rows.map((row) => row.item))].sort();
+  const lastDate = rows.reduce((max, row) => (row.date > max ? row.date : max), '');
+  const toActual = (row: SalesRow): ActualRow => ({
+    store: row.store,
+    item: row.item,
+    date: row.date,
+    units: row.units,
+    ...(row.price !== undefined ? { price: row.price } : {}),
+    ...(row.promo !== undefined ? { promo: row.promo } : {}),
+  });
   return {
     stores,
     items,
     lastDate,
     recentActuals(store, days) {
       const from = shiftDay(lastDate, -(days - 1));
-      return rows.filter((r) => r[at('store')] === store && r[at('date')] >= from).map(toActual);
+      return rows.filter((row) => row.store === store && row.date >= from).map(toActual);
     },
     lastKnown(store, item) {
-      const last = rows.filter((r) => r[at('store')] === store && r[at('item')] === item && r[at('date')] === lastDate).map(toActual)[0];
-      return last ? { ...(last.price !== undefined ? { price: last.price } : {}), promo: last.promo } : {};
+      const last = rows.find((row) => row.store === store && row.item === item && row.date === lastDate);
+      return last ? { ...(last.price !== undefined ? { price: last.price } : {}), ...(last.promo !== undefined ? { promo: last.promo } : {}) } : {};
     },
   };
 }

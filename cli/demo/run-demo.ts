@@ -103,7 +103,7 @@ export async function runDemo(options: DemoOptions, progress: ProgressReporter):
 
     const cfg = ['--config', controllerConfigPath];
     const token = await runStep<{ token: string }>(['controller', 'token', 'create', '--role', 'admin', '--name', 'demo-operator', ...cfg]);
-    const sales = readDemoSales(salesPath);
+    const sales = await readDemoSales(salesPath);
     const stores: Array<{ deviceId: string; store: string; posPort: number; posUser: { username: string; password: string } }> = [];
     for (const [index, store] of sales.stores.entries()) {
       const deviceId = `store-${String(index + 1).padStart(4, '0')}`;
