@@ -11,6 +11,9 @@ import type { ActiveModel, ActiveModelSource, AgentServices, UpdateCommands, Upl
 import { openAgentDb, type AgentDb } from './storage/db.js';
 import { Outbox, type OutboxEntry } from './storage/outbox.js';
 import { ActualsStore } from './storage/actuals-store.js';
+import { quarantineInvalidRows } from './storage/quarantine.js';
+import { salesDateProblem } from '../protocols/data/sales-date.js';
+import { MAX_LOOKBACK_DAYS } from '../protocols/features/feature-names.js';
 import { ServedPredictions } from './storage/served-predictions.js';
 import { AccuracyCounters } from './accuracy/accuracy-counters.js';
 import { PersonalData } from './privacy/personal-data.js';
@@ -60,9 +63,15 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
   const startedAt = new Date().toISOString();
   const db = openAgentDb(join(config.dataDir, 'agent.db'));
   const outbox = new Outbox(db, config.outboxBudgetBytes);
-  const actuals = new ActualsStore(db);
+  // History memory: the longest look-back any feature spec may have plus the retention (issue #9).
+  const actuals = new ActualsStore(db, MAX_LOOKBACK_DAYS + config.schedules.retentionDays);
   const served = new ServedPredictions(db);
   const accuracy = new AccuracyCounters(db);
+  // Rows an older agent stored that today's schema refuses leave the way (never stop a start)
+  // and are counted in the next heartbeat (issue #9 finding 1).
+  let quarantined = actuals.quarantined + served.quarantined
+    + quarantineInvalidRows(db, { table: 'accuracy_pending', keyColumns: ['model_name', 'model_version', 'day', 'role'], problem: (row) => salesDateProblem(row.day) });
+  if (quarantined > 0) logger.warn({ rows: quarantined }, 'stored rows failing validation moved to the quarantine table');
   const personal = new PersonalData(config.privacy.hashKeyHex, config.privacy.personalFields);
   const stats = new ScoringStats();
   const engine = new ScoreEngine(logger);
@@ -147,7 +156,11 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
   };
   const heartbeatTick = async (): Promise<void> => {
     const record = await sampleHeartbeat(config.dataDir, stats.takeHeartbeatCounters());
-    if (record.kind === 'heartbeat') lastDiskFree = record.diskFreeBytes;
+    if (record.kind === 'heartbeat') {
+      lastDiskFree = record.diskFreeBytes;
+      if (quarantined > 0) record.quarantinedRows = quarantined;
+      quarantined = 0;
+    }
     append([record]);
     flusher?.flush();
     refreshStatus();

@@ -5,12 +5,6 @@ import { PROTOCOL_VERSION } from './version.js';
 /** RFC 3339 timestamp with offset, as every `ts` field carries it. */
 export const timestampSchema = z.string().datetime({ offset: true });
 
-/** A calendar day in ISO form, the grain of sales data. */
-export const isoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine((value) => {
-  const parsed = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
-}, 'must be a real calendar date');
-
 /** Who sent a message: the controller, a device agent, or a POS client on the store LAN. */
 export const senderSchema = z.object({
   role: z.enum(['controller', 'device', 'pos']),

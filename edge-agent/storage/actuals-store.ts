@@ -1,29 +1,60 @@
 import type { Statement } from 'better-sqlite3';
 import type { AgentDb } from './db.js';
-import type { ActualRow } from '../../protocols/messages/pos/actuals.js';
+import { actualRowSchema, type ActualRow } from '../../protocols/messages/pos/actuals.js';
 import { SalesHistory } from '../../protocols/features/sales-history.js';
+import { quarantineInvalidRows } from './quarantine.js';
+
+/** Columns of a stored actual, as SQLite returns them. */
+interface StoredActual {
+  store: string;
+  item: string;
+  date: string;
+  units: number;
+  price: number | null;
+  promo: number | null;
+}
+
+/** The message row a stored actual stands for (promo 1/0/null → true/false/absent). */
+function asActualRow(row: StoredActual): Record<string, unknown> {
+  return { store: row.store, item: row.item, date: row.date, units: row.units, price: row.price ?? undefined, promo: row.promo === null ? undefined : row.promo === 1 };
+}
 
 /**
  * Actual sales reported by the POS (issue #5 "Actuals"): durable in SQLite, mirrored in an
  * in-memory history index (protocols/features SalesHistory, the one the shared feature executor
  * reads) so that feature building on the request path never touches the disk. A re-sent day
- * replaces the earlier value (POS corrections).
+ * replaces the earlier value (POS corrections). Rows reach `record` only after the message
+ * schema (bounded sales dates) accepted them; rows stored by an older agent that today's
+ * schema refuses are quarantined at start (issue #9 finding 1), so the replay never throws.
  */
 export class ActualsStore {
   private readonly db: AgentDb;
-  /** The history lag and rolling features read. */
-  readonly history = new SalesHistory();
+  /** The history lag and rolling features read, bounded to `historyDays` per (store, item). */
+  readonly history: SalesHistory;
+  /** Stored rows moved to `quarantine` when this store opened. */
+  readonly quarantined: number;
   private readonly upsert: Statement<[string, string, string, number, number | null, number | null]>;
 
-  constructor(db: AgentDb) {
+  /** `historyDays`: days per (store, item) kept in memory (longest look-back + retention). */
+  constructor(db: AgentDb, historyDays: number) {
     this.db = db;
+    this.history = new SalesHistory({ maxDays: historyDays });
     db.exec(`CREATE TABLE IF NOT EXISTS actuals (
       store TEXT NOT NULL, item TEXT NOT NULL, date TEXT NOT NULL,
       units REAL NOT NULL, price REAL, promo INTEGER,
       PRIMARY KEY (store, item, date)
     ) WITHOUT ROWID`);
+    this.quarantined = quarantineInvalidRows(db, {
+      table: 'actuals',
+      keyColumns: ['store', 'item', 'date'],
+      problem: (row) => {
+        const parsed = actualRowSchema.safeParse(asActualRow(row as unknown as StoredActual));
+        return parsed.success ? null : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+      },
+    });
     this.upsert = db.prepare('INSERT OR REPLACE INTO actuals (store, item, date, units, price, promo) VALUES (?, ?, ?, ?, ?, ?)');
-    const rows = db.prepare('SELECT store, item, date, units, price, promo FROM actuals').iterate() as IterableIterator<{ store: string; item: string; date: string; units: number; price: number | null; promo: number | null }>;
+    // Primary-key order gives each series oldest day first, so its window never slides back.
+    const rows = db.prepare('SELECT store, item, date, units, price, promo FROM actuals ORDER BY store, item, date').iterate() as IterableIterator<StoredActual>;
     for (const row of rows) this.history.add({ store: row.store, item: row.item, date: row.date, units: row.units, price: row.price ?? undefined });
   }
 
@@ -37,8 +68,7 @@ export class ActualsStore {
 
   /**
    * Deletes days before `cutoffDate` (YYYY-MM-DD) from disk; returns rows removed. The in-memory
-   * index keeps them until the next start (it has no delete, and old days only feed lags
-   * longer than the retention, which the config must cover anyway).
+   * index forgets them as newer days slide each series' window.
    */
   prune(cutoffDate: string): number {
     return this.db.prepare('DELETE FROM actuals WHERE date < ?').run(cutoffDate).changes;

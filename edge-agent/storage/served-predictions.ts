@@ -1,5 +1,7 @@
 import type { AgentDb } from './db.js';
 import type { ModelRef } from '../../protocols/envelope.js';
+import { salesDateProblem } from '../../protocols/data/sales-date.js';
+import { quarantineInvalidRows } from './quarantine.js';
 
 /** A forecast the agent answered, kept to be matched with the actual that follows. */
 export interface ServedPrediction {
@@ -21,6 +23,8 @@ export interface ServedPrediction {
 export class ServedPredictions {
   private readonly db: AgentDb;
   private buffer = new Map<string, ServedPrediction>();
+  /** Stored rows with a date today's schema refuses, moved to `quarantine` at open (issue #9). */
+  readonly quarantined: number;
 
   constructor(db: AgentDb) {
     this.db = db;
@@ -30,6 +34,11 @@ export class ServedPredictions {
       value REAL NOT NULL, matched INTEGER NOT NULL DEFAULT 0,
       PRIMARY KEY (store, item, date, model_name, model_version, role)
     ) WITHOUT ROWID`);
+    this.quarantined = quarantineInvalidRows(db, {
+      table: 'served_predictions',
+      keyColumns: ['store', 'item', 'date', 'model_name', 'model_version', 'role'],
+      problem: (row) => salesDateProblem(row.date),
+    });
   }
 
   /** Remembers one served forecast (in memory until the next flush). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from '../ids.js';
-import { isoDateSchema } from '../envelope.js';
+import { salesDateSchema } from './sales-date.js';
 
 /**
  * The canonical daily sales row every ingest path maps onto (issue #3): one (store, item,
@@ -8,7 +8,7 @@ import { isoDateSchema } from '../envelope.js';
  * not zero, when a source lacks them.
  */
 export const salesRowSchema = z.object({
-  date: isoDateSchema,
+  date: salesDateSchema,
   store: idSchema,
   item: idSchema,
   /** Units sold that day (the target). */

@@ -12,5 +12,7 @@ export const dataErrors = {
   FC_ERR_DATA_THRESHOLD_INVALID: { message: 'Invalid validation threshold (expected name=value with a known name)', exitCode: 64 },
   FC_ERR_DATA_VALIDATION_FAILED: { message: 'Sales data failed a critical validation expectation', exitCode: 1 },
   FC_ERR_DATA_GENERATOR_OPTIONS: { message: 'Invalid data generator options', exitCode: 64 },
+  FC_ERR_DATE_INVALID: { message: 'Sales date is not a real calendar day (YYYY-MM-DD)', exitCode: 65 },
+  FC_ERR_DATE_OUT_OF_RANGE: { message: 'Sales date lies outside the accepted range', exitCode: 65 },
   FC_ERR_DATA_WRITE_FAILED: { message: 'Generated data cannot be written', exitCode: 73 },
 } as const;

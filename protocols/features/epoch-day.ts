@@ -1,25 +1,17 @@
 import { FleetcastError } from '../errors/fleetcast-error.js';
+import { salesDateProblem, salesDayNumber } from '../data/sales-date.js';
 
 const MS_PER_DAY = 86_400_000;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**
- * Days since 1970-01-01 (UTC) for an ISO calendar date. Features index history by this
- * integer so that "t − k days" is plain subtraction, free of time zones and DST.
- * An impossible date (2024-02-30) is refused with FC_ERR_FEATURE_INVALID_DATE rather than
- * silently rolled over by `Date.UTC`.
+ * Days since 1970-01-01 (UTC) for an ISO sales date. Features index history by this integer
+ * so that "t − k days" is plain subtraction, free of time zones and DST. An impossible date
+ * (2024-02-30) is refused with FC_ERR_FEATURE_INVALID_DATE rather than silently rolled over,
+ * and a day outside the sales-date bounds with FC_ERR_DATE_OUT_OF_RANGE (issue #9 finding 1).
  */
 export function toEpochDay(isoDate: string): number {
-  const match = ISO_DATE.exec(isoDate);
-  if (match) {
-    const year = Number(match[1]);
-    const month = Number(match[2]);
-    const day = Number(match[3]);
-    const ms = Date.UTC(year, month - 1, day);
-    const check = new Date(ms);
-    if (check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 && check.getUTCDate() === day) return ms / MS_PER_DAY;
-  }
-  throw new FleetcastError('FC_ERR_FEATURE_INVALID_DATE', isoDate, { date: isoDate });
+  if (salesDateProblem(isoDate) === 'not-a-date') throw new FleetcastError('FC_ERR_FEATURE_INVALID_DATE', isoDate, { date: isoDate });
+  return salesDayNumber(isoDate);
 }
 
 /** The ISO date (YYYY-MM-DD) of an epoch day. */

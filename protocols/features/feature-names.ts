@@ -45,3 +45,9 @@ export function lookbackDays(spec: FeatureSpec): number {
   const windows = [...spec.rolling.map((r) => r.window), spec.price.enabled ? spec.price.relativeWindow : 0];
   return Math.max(spec.horizon, ...spec.lags, ...windows.map((w) => spec.horizon + w - 1));
 }
+
+/**
+ * The longest look-back any valid spec can have (spec.ts bounds: lags ≤ 730; horizon ≤ 365 plus
+ * a window ≤ 365, less one): what the agent keeps in memory besides its retention (issue #9).
+ */
+export const MAX_LOOKBACK_DAYS = 730;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { envelopeFields, finiteNumber, isoDateSchema, modelRefSchema, timestampSchema } from '../envelope.js';
+import { envelopeFields, finiteNumber, modelRefSchema, timestampSchema } from '../envelope.js';
+import { salesDateSchema } from '../data/sales-date.js';
 import { idSchema } from '../ids.js';
 
 /** Sequence numbers are assigned by the agent's outbox, strictly increasing per device. */
@@ -22,6 +23,8 @@ export const heartbeatRecordSchema = z.object({
   latencyP50Ms: finiteNumber.nonnegative().nullable(),
   latencyP99Ms: finiteNumber.nonnegative().nullable(),
   rssBytes: z.number().int().nonnegative(),
+  /** Stored rows moved to the agent's quarantine table since the last heartbeat (issue #9). */
+  quarantinedRows: z.number().int().positive().optional(),
 });
 
 /** Per-feature drift of one closed window against the bundle's reference profile. */
@@ -55,7 +58,7 @@ export const accuracyRecordSchema = z.object({
   ...recordFields,
   kind: z.literal('accuracy'),
   model: modelRefSchema,
-  day: isoDateSchema,
+  day: salesDateSchema,
   n: z.number().int().nonnegative(),
   sumAbsError: finiteNumber.nonnegative(),
   sumAbsActual: finiteNumber.nonnegative(),

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { idSchema } from '../../../protocols/ids.js';
-import { isoDateSchema, timestampSchema } from '../../../protocols/envelope.js';
+import { timestampSchema } from '../../../protocols/envelope.js';
+import { salesDateSchema } from '../../../protocols/data/sales-date.js';
 import type { Fleet } from '../../fleet/fleet.js';
 import { accuracySummarySchema, droppedTotalSchema, recordQuerySchema, storedRecordSchema, type TelemetryQueries } from '../../telemetry/queries.js';
 import { parseRequest } from '../parse.js';
@@ -12,8 +13,8 @@ const modelVersionQuery = z.object({ model: idSchema, version: z.coerce.number()
 const recordsQuery = recordQuerySchema.extend({ limit: z.coerce.number().int().positive().max(10_000).default(1_000) });
 const accuracyQuery = modelVersionQuery.extend({
   role: z.enum(['active', 'shadow']).optional(),
-  fromDay: isoDateSchema.optional(),
-  toDay: isoDateSchema.optional(),
+  fromDay: salesDateSchema.optional(),
+  toDay: salesDateSchema.optional(),
   selector: z.string().min(1).optional(),
 });
 const driftQuery = modelVersionQuery.extend({ deviceId: idSchema.optional(), limit: z.coerce.number().int().positive().max(1000).optional() });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateSchema } from '../../../protocols/envelope.js';
+import { salesDateSchema } from '../../../protocols/data/sales-date.js';
 import { FleetcastError } from '../../../protocols/errors/fleetcast-error.js';
 import { driftSchema } from './drift-options.js';
 
@@ -15,9 +15,9 @@ export const generatorOptionsSchema = z
     /** PRNG seed; the same options and seed give the same bytes. */
     seed: z.number().int().min(0).max(0xffffffff),
     /** First day (ISO). */
-    start: isoDateSchema.default('2023-01-01'),
+    start: salesDateSchema.default('2023-01-01'),
     /** First day the drifts apply (ISO, inclusive); required when `drifts` is not empty. */
-    driftFrom: isoDateSchema.optional(),
+    driftFrom: salesDateSchema.optional(),
     drifts: z.array(driftSchema).default([]),
     /** Output CSV path; the store locales go to `<out>.stores.json`. */
     out: z.string().min(1),

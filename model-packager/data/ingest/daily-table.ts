@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSalesDay } from '../../../protocols/data/sales-date.js';
 import { idSchema } from '../../../protocols/ids.js';
 import { CellStatus } from './cell-parsers.js';
 import type { RawSalesTable } from './raw-table.js';
@@ -71,6 +72,7 @@ export function buildDailyTable(raw: RawSalesTable, dayOfRow: Float64Array, gran
   let minDay = Infinity;
   let maxDay = -Infinity;
   for (const day of dayOfRow) {
+    if (!isSalesDay(day)) continue;
     if (day < minDay) minDay = day;
     if (day > maxDay) maxDay = day;
   }
@@ -104,7 +106,9 @@ export function buildDailyTable(raw: RawSalesTable, dayOfRow: Float64Array, gran
     const storeIndex = store.index[row];
     const itemIndex = item.index[row];
     const day = dayOfRow[row];
-    if (storeIndex < 0 || itemIndex < 0 || Number.isNaN(day) || badStores.has(storeIndex) || badItems.has(itemIndex)) continue;
+    // A day outside the protocol's sales-date bounds is no usable key (issue #9 finding 1);
+    // validation reports it against [minDate, maxDate], which lies inside those bounds.
+    if (storeIndex < 0 || itemIndex < 0 || !isSalesDay(day) || badStores.has(storeIndex) || badItems.has(itemIndex)) continue;
     keyedRows += 1;
     const key = (storeRank[storeIndex] * nItems + itemRank[itemIndex]) * dayRange + (day - minDay);
     let slot = slotOfKey.get(key);

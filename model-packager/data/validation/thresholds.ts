@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FleetcastError } from '../../../protocols/errors/fleetcast-error.js';
-import { isoDateSchema } from '../../../protocols/envelope.js';
+import { DEFAULT_SALES_DATE_BOUNDS, salesDateSchema } from '../../../protocols/data/sales-date.js';
 import { dayOfIsoDate, isoDateOf } from '../ingest/date-formats.js';
 
 /** Days after the validation date still accepted as a sales date (forecast files may run ahead). */
@@ -13,10 +13,13 @@ const FUTURE_DATE_ALLOWANCE_DAYS = 366;
 export const thresholdsSchema = z.object({
   /** Largest null share of an optional column (price, promo, weather, stockout). */
   maxOptionalNullShare: z.number().min(0).max(1).default(0.05),
-  /** Earliest accepted sales date. */
-  minDate: isoDateSchema.default('1990-01-01'),
-  /** Latest accepted sales date; defaults to one year after today. */
-  maxDate: isoDateSchema.default(() => isoDateOf(Math.floor(Date.now() / 86_400_000) + FUTURE_DATE_ALLOWANCE_DAYS)),
+  /** Earliest accepted sales date (never before the protocol's bound, protocols/data/sales-date.ts). */
+  minDate: salesDateSchema.default(DEFAULT_SALES_DATE_BOUNDS.min),
+  /** Latest accepted sales date; defaults to one year after today, capped at the protocol's bound. */
+  maxDate: salesDateSchema.default(() => {
+    const yearAhead = isoDateOf(Math.floor(Date.now() / 86_400_000) + FUTURE_DATE_ALLOWANCE_DAYS);
+    return yearAhead < DEFAULT_SALES_DATE_BOUNDS.max ? yearAhead : DEFAULT_SALES_DATE_BOUNDS.max;
+  }),
   /** Plausible air temperature range in °C (a stuck or broken sensor reports outside it). */
   minTempC: z.number().default(-60),
   maxTempC: z.number().default(60),

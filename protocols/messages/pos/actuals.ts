@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { envelopeFields, finiteNumber, isoDateSchema } from '../../envelope.js';
+import { envelopeFields, finiteNumber } from '../../envelope.js';
+import { salesDateSchema } from '../../data/sales-date.js';
 import { idSchema } from '../../ids.js';
 
 /** Units actually sold of an item in a store on a day (end-of-day or corrections). */
 export const actualRowSchema = z.object({
   store: idSchema,
   item: idSchema,
-  date: isoDateSchema,
+  date: salesDateSchema,
   units: finiteNumber.nonnegative(),
   price: finiteNumber.positive().optional(),
   promo: z.boolean().optional(),

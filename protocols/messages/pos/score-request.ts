@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { envelopeFields, finiteNumber, isoDateSchema } from '../../envelope.js';
+import { envelopeFields, finiteNumber } from '../../envelope.js';
+import { salesDateSchema } from '../../data/sales-date.js';
 import { idSchema } from '../../ids.js';
 
 /** Most rows one score request may carry (batch requests). */
@@ -15,7 +16,7 @@ export const scoreRowSchema = z
   .object({
     store: idSchema,
     item: idSchema,
-    date: isoDateSchema,
+    date: salesDateSchema,
     price: finiteNumber.positive().optional(),
     promo: z.boolean().optional(),
     tempC: finiteNumber.min(-80).max(70).optional(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { envelopeFields, finiteNumber, isoDateSchema, modelRefSchema } from '../../envelope.js';
+import { envelopeFields, finiteNumber, modelRefSchema } from '../../envelope.js';
+import { salesDateSchema } from '../../data/sales-date.js';
 import { idSchema } from '../../ids.js';
 import { errorReplySchema } from '../error-reply.js';
 
@@ -7,7 +8,7 @@ import { errorReplySchema } from '../error-reply.js';
 export const predictionSchema = z.object({
   store: idSchema,
   item: idSchema,
-  date: isoDateSchema,
+  date: salesDateSchema,
   /** Forecast units (regression) or probability (binary models). */
   value: finiteNumber,
 });
