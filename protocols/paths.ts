@@ -1,6 +1,21 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { FleetcastError } from './errors/fleetcast-error.js';
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be refused
+const UNSAFE_PATH_CHARS = /[/\\\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Why `value` cannot be one file or directory name, or null when it can (issue #9 finding 2):
+ * it must be non-empty, must not start with a dot (`.`, `..`, hidden names) and must hold no
+ * separator (`/`, `\`) and no control character. Ids (protocols/ids.ts) obey this and more.
+ */
+export function pathPartProblem(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length === 0) return 'must be a non-empty string';
+  if (value.startsWith('.')) return 'must not start with a dot (., .. and hidden names)';
+  if (UNSAFE_PATH_CHARS.test(value)) return 'must not contain /, \\ or control characters';
+  return null;
+}
+
 /**
  * The one way a filesystem path is built from ids or stored names (issue #9 finding 2: a
  * deployment id `..` made the agent delete its whole model store). Resolves `parts` under

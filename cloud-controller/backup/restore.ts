@@ -6,6 +6,7 @@ import { openControllerDb } from '../storage/db.js';
 import { sha256File } from '../storage/artifacts.js';
 import { assertEmptyTarget, tableRowCounts } from './backup.js';
 import { BACKUP_MANIFEST_FILE, backupManifestSchema, type BackupManifest } from './manifest.js';
+import { resolveUnder } from '../../protocols/paths.js';
 
 function readManifest(fromDir: string): BackupManifest {
   const path = join(fromDir, BACKUP_MANIFEST_FILE);
@@ -35,15 +36,17 @@ export async function restoreController(fromDir: string, dataDir: string, progre
   assertEmptyTarget(dataDir);
   progress.start(manifest.files.length * 2, 'restore');
   for (const [index, file] of manifest.files.entries()) {
-    const source = join(fromDir, file.path);
+    const source = resolveUnder(fromDir, file.path);
     if (!existsSync(source) || statSync(source).size !== file.size || (await sha256File(source)) !== file.sha256) {
       throw new FleetcastError('FC_ERR_BACKUP_INVALID', `${file.path} is missing or changed`, { path: file.path });
     }
     progress.update(index + 1);
   }
   for (const [index, file] of manifest.files.entries()) {
-    mkdirSync(dirname(join(dataDir, file.path)), { recursive: true });
-    copyFileSync(join(fromDir, file.path), join(dataDir, file.path));
+    // Manifest paths are data, not trusted: each must stay inside both dirs (issue #9).
+    const target = resolveUnder(dataDir, file.path);
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(resolveUnder(fromDir, file.path), target);
     progress.update(manifest.files.length + index + 1);
   }
   progress.stop();

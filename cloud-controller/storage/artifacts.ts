@@ -3,6 +3,7 @@ import { createReadStream, existsSync, mkdirSync, renameSync, copyFileSync, stat
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
+import { resolveUnder } from '../../protocols/paths.js';
 
 /** Folder of the content-addressed artifact store inside the data dir. */
 export const ARTIFACTS_DIR = 'artifacts';
@@ -23,7 +24,8 @@ export async function sha256File(path: string): Promise<string> {
 
 /** Path of the artifact with this sha256 (`artifacts/sha256/ab/abcd….bin`). */
 export function artifactPath(dataDir: string, sha256: string): string {
-  return join(dataDir, ARTIFACTS_DIR, 'sha256', sha256.slice(0, 2), `${sha256}.bin`);
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new FleetcastError('FC_ERR_INVALID_ID', `artifact sha256 ${JSON.stringify(sha256)}`, { what: 'sha256' });
+  return resolveUnder(join(dataDir, ARTIFACTS_DIR), 'sha256', sha256.slice(0, 2), `${sha256}.bin`);
 }
 
 /**

@@ -1,5 +1,8 @@
 import { join } from 'node:path';
+import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import type { ModelRef } from '../../protocols/envelope.js';
+import { assertValidId } from '../../protocols/ids.js';
+import { pathPartProblem, resolveUnder } from '../../protocols/paths.js';
 
 /**
  * Where the model store keeps things under `<dataDir>/models` (docs/agent-updates.md):
@@ -27,12 +30,22 @@ export function storeLayout(root: string): StoreLayout {
 }
 
 /**
- * Directory name of one retained version. Model names are ids (no `/`, issue #2) but may hold
- * characters a shell dislikes, so they are percent-encoded; `-v` cannot occur inside the
- * encoded name's suffix because the version part is parsed from the last `-v`.
+ * Directory name of one retained version. Model names are ids (no `/`, `\` or leading dot,
+ * issues #2 and #9) but may hold characters a shell dislikes, so they are percent-encoded; `-v`
+ * cannot occur inside the encoded name's suffix because the version part is parsed from the
+ * last `-v`.
  */
 export function versionDirName(ref: ModelRef): string {
-  return `${encodeURIComponent(ref.name)}-v${ref.version}`;
+  if (!Number.isSafeInteger(ref.version) || ref.version < 1) throw new FleetcastError('FC_ERR_INVALID_ID', `model version ${String(ref.version)}`, { what: 'model version' });
+  return `${encodeURIComponent(assertValidId(ref.name, 'model name'))}-v${ref.version}`;
+}
+
+/**
+ * A directory under `versions/` by name (from `versionDirName`, `active.json` or a listing),
+ * proven to stay inside it (protocols/paths.ts, issue #9 finding 2).
+ */
+export function retainedDirFor(layout: StoreLayout, dirName: string): string {
+  return resolveUnder(layout.versionsDir, dirName);
 }
 
 /** Inverse of `versionDirName`; null for anything else found in `versions/`. */
@@ -46,12 +59,23 @@ export function parseVersionDirName(dirName: string): ModelRef | null {
   }
 }
 
-/** Staging directory of one deployment (deployment ids are ids too, percent-encoded the same way). */
-export function stagingDirFor(layout: StoreLayout, deploymentId: string): string {
-  return join(layout.stagingRoot, encodeURIComponent(deploymentId));
+/**
+ * File name part of a deployment's work: deployment ids are ids too, percent-encoded the same
+ * way. Offline installs name theirs `install:<sha256 prefix>`, which is not an id (the colon is
+ * fine in a file name), so only the path rules are checked: no separator, no leading dot.
+ */
+function deploymentPart(deploymentId: string): string {
+  const problem = pathPartProblem(deploymentId);
+  if (problem) throw new FleetcastError('FC_ERR_INVALID_ID', `deployment id ${JSON.stringify(deploymentId)} ${problem}`, { what: 'deployment id' });
+  return encodeURIComponent(deploymentId);
 }
 
-/** Partial-download file of one deployment. */
+/** Staging directory of one deployment, proven to lie under `staging/` (issue #9 finding 2). */
+export function stagingDirFor(layout: StoreLayout, deploymentId: string): string {
+  return resolveUnder(layout.stagingRoot, deploymentPart(deploymentId));
+}
+
+/** Partial-download file of one deployment, proven to lie under `downloads/`. */
 export function downloadPathFor(layout: StoreLayout, deploymentId: string): string {
-  return join(layout.downloadsDir, `${encodeURIComponent(deploymentId)}.part`);
+  return resolveUnder(layout.downloadsDir, `${deploymentPart(deploymentId)}.part`);
 }

@@ -7,7 +7,8 @@ import type { ActiveModel, ActiveModelSource } from '../ports.js';
 import { readActivePointer, writeActivePointer, type ActivePointer } from './active-pointer.js';
 import { fsyncPath, removeIfPresent, writeFileDurably } from './fsync.js';
 import { readInstalledModel } from './installed-model.js';
-import { downloadPathFor, parseVersionDirName, stagingDirFor, storeLayout, versionDirName, type StoreLayout } from './layout.js';
+import { downloadPathFor, parseVersionDirName, retainedDirFor, stagingDirFor, storeLayout, versionDirName, type StoreLayout } from './layout.js';
+import { resolveUnder } from '../../protocols/paths.js';
 
 /** Options of the model store. */
 export interface ModelStoreOptions {
@@ -88,7 +89,7 @@ export class ModelStore implements ActiveModelSource {
     const pointer = await readActivePointer(this.layout.activePointer);
     if (pointer && this.pointer && JSON.stringify(pointer) === JSON.stringify(this.pointer)) return this.current;
     let model: ActiveModel | null = null;
-    if (pointer) model = await readInstalledModel(join(this.layout.versionsDir, pointer.dir), pointer.model).catch(() => null);
+    if (pointer) model = await Promise.resolve(pointer.dir).then((dir) => readInstalledModel(retainedDirFor(this.layout, dir), pointer.model)).catch(() => null);
     const changed = !sameRef(model?.ref, this.current?.ref) || (model === null) !== (this.current === null);
     this.pointer = model ? pointer : null;
     this.current = model;
@@ -109,7 +110,7 @@ export class ModelStore implements ActiveModelSource {
 
   /** Directory of a retained version. */
   versionDir(ref: ModelRef): string {
-    return join(this.layout.versionsDir, versionDirName(ref));
+    return retainedDirFor(this.layout, versionDirName(ref));
   }
 
   /** Staging directory of a deployment. */
@@ -143,7 +144,7 @@ export class ModelStore implements ActiveModelSource {
     await this.io(dir, async () => {
       await removeIfPresent(dir);
       await mkdir(dir, { recursive: true });
-      for (const [name, bytes] of files) await writeFileDurably(join(dir, name), bytes);
+      for (const [name, bytes] of files) await writeFileDurably(resolveUnder(dir, name), bytes);
       await fsyncPath(dir);
     });
     return dir;

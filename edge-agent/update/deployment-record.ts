@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { modelRefSchema } from '../../protocols/envelope.js';
+import { pathPartProblem } from '../../protocols/paths.js';
 import { bundleSourceSchema } from '../../protocols/messages/cmd/deploy.js';
 
 /**
@@ -8,7 +9,8 @@ import { bundleSourceSchema } from '../../protocols/messages/cmd/deploy.js';
  * download got and how often this state was resumed.
  */
 export const deploymentRecordSchema = z.object({
-  deploymentId: z.string().min(1).max(128),
+  /** An id, or `install:<sha256 prefix>`; always one safe path part (issue #9: `..` wiped the store). */
+  deploymentId: z.string().min(1).max(128).refine((value) => pathPartProblem(value) === null, 'must be a safe path part'),
   /** `deploy` (download over the uplink), `install` (local file), `rollback` (retained version). */
   kind: z.enum(['deploy', 'install', 'rollback']),
   /** The version being installed, or the rollback target once chosen. */

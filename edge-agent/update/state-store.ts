@@ -3,6 +3,7 @@ import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import { deploymentEventSchema, type DeploymentEvent } from '../../protocols/messages/evt.js';
 import { deploymentRecordSchema, type DeploymentRecord } from './deployment-record.js';
 import { updateStateSchema, type UpdateState } from './states.js';
+import { pathPartProblem } from '../../protocols/paths.js';
 
 /** What `load()` found: a valid state, nothing yet, or a row that cannot be trusted. */
 export type LoadedUpdateState =
@@ -70,7 +71,9 @@ export class UpdateStateStore {
       return { kind: 'corrupt', state: state.success ? state.data : null, deploymentId: null, reason: 'deployment is not JSON' };
     }
     const deployment = deploymentJson === null ? null : deploymentRecordSchema.safeParse(deploymentJson);
-    const deploymentId = typeof (deploymentJson as { deploymentId?: unknown } | null)?.deploymentId === 'string' ? (deploymentJson as { deploymentId: string }).deploymentId : null;
+    // Salvaged only when it is a safe path part: an older agent may have stored `..` (issue #9).
+    const storedId = (deploymentJson as { deploymentId?: unknown } | null)?.deploymentId;
+    const deploymentId = typeof storedId === 'string' && pathPartProblem(storedId) === null ? storedId : null;
     if (!state.success) return { kind: 'corrupt', state: null, deploymentId, reason: `unknown state ${JSON.stringify(row.state)}` };
     if (deployment && !deployment.success) return { kind: 'corrupt', state: state.data, deploymentId, reason: 'deployment record does not match its schema' };
     if (!deployment && state.data !== 'idle' && state.data !== 'committed' && state.data !== 'failed') return { kind: 'corrupt', state: state.data, deploymentId, reason: `${state.data} without a deployment` };

@@ -1,6 +1,9 @@
 import { generateKeyPairSync, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
+import { assertValidId } from '../../protocols/ids.js';
+import { resolveUnder } from '../../protocols/paths.js';
 import { keyIdOf, parsePrivateKeyPem } from '../../protocols/bundle/keys.js';
 
 /** A new ed25519 signing key as PEM texts (PKCS#8 private, SPKI public) and its key id. */
@@ -22,12 +25,16 @@ export function generateSigningKey(): GeneratedKey {
 
 /**
  * Writes `<prefix>.key.pem` (mode 0600: it signs what every store will run) and
- * `<prefix>.pub.pem`; returns the paths and key id.
+ * `<prefix>.pub.pem`; returns the paths and key id. The prefix is a directory plus a key name;
+ * the name must be an id (issue #9 finding 2: `keys/..` or `.hidden` is FC_ERR_INVALID_ID) and
+ * the files are built under the directory by protocols/paths.ts.
  */
 export async function writeSigningKey(prefix: string): Promise<{ privateKeyPath: string; publicKeyPath: string; keyId: string }> {
+  const name = assertValidId(basename(prefix), 'key prefix name');
+  const dir = dirname(prefix);
+  const privateKeyPath = resolveUnder(dir, `${name}.key.pem`);
+  const publicKeyPath = resolveUnder(dir, `${name}.pub.pem`);
   const key = generateSigningKey();
-  const privateKeyPath = `${prefix}.key.pem`;
-  const publicKeyPath = `${prefix}.pub.pem`;
   try {
     await writeFile(privateKeyPath, key.privateKeyPem, { mode: 0o600, flag: 'wx' });
     await writeFile(publicKeyPath, key.publicKeyPem, { flag: 'wx' });

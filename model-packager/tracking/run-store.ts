@@ -3,6 +3,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
+import { assertValidId } from '../../protocols/ids.js';
+import { resolveUnder } from '../../protocols/paths.js';
 import type { FeatureSpec } from '../../protocols/features/spec.js';
 import { trainedModelSchema, type TrainedModel } from '../models/trained-model.js';
 import { codeVersion } from './code-version.js';
@@ -140,14 +142,14 @@ export class RunStore {
 
   /** Writes model and matrices under the run's directory; returns their relative paths. */
   saveArtifacts(runId: string, arrays: RunArrays): RunArtifacts {
-    const dir = join(this.runsDir, runId);
+    const dir = resolveUnder(this.runsDir, assertValidId(runId, 'run id'));
     const artifacts: RunArtifacts = { model: `${runId}/model.json`, sampleRows: `${runId}/sample-rows.f32`, holdoutRows: `${runId}/holdout-rows.f32`, holdoutTargets: `${runId}/holdout-targets.json` };
     try {
       mkdirSync(dir, { recursive: true });
-      writeFileSync(join(this.runsDir, artifacts.model), JSON.stringify(arrays.model));
-      writeFileSync(join(this.runsDir, artifacts.sampleRows), float32Bytes(arrays.sampleRows));
-      writeFileSync(join(this.runsDir, artifacts.holdoutRows), float32Bytes(arrays.holdoutRows));
-      writeFileSync(join(this.runsDir, artifacts.holdoutTargets), JSON.stringify({ targets: arrays.holdoutTargets, keys: arrays.holdoutKeys }));
+      writeFileSync(resolveUnder(this.runsDir, artifacts.model), JSON.stringify(arrays.model));
+      writeFileSync(resolveUnder(this.runsDir, artifacts.sampleRows), float32Bytes(arrays.sampleRows));
+      writeFileSync(resolveUnder(this.runsDir, artifacts.holdoutRows), float32Bytes(arrays.holdoutRows));
+      writeFileSync(resolveUnder(this.runsDir, artifacts.holdoutTargets), JSON.stringify({ targets: arrays.holdoutTargets, keys: arrays.holdoutKeys }));
     } catch (error) {
       throw new FleetcastError('FC_ERR_RUNS_DB_FAILED', `cannot write artifacts of ${runId}: ${(error as Error).message}`, { runId }, { cause: error });
     }
@@ -171,6 +173,8 @@ export class RunStore {
 
   /** The full record of a run; FC_ERR_RUN_NOT_FOUND when there is none. */
   getRun(runId: string): RunRecord {
+    // Run ids name directories under runs/ (issue #9 finding 2): `--run ..` is refused here.
+    assertValidId(runId, 'run id');
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
     if (!row) throw new FleetcastError('FC_ERR_RUN_NOT_FOUND', runId, { runId });
     return runRecordSchema.parse({
@@ -222,15 +226,16 @@ export class RunStore {
   loadArrays(runId: string): RunArrays & { run: RunRecord } {
     const run = this.getRun(runId);
     if (!run.artifacts) throw new FleetcastError('FC_ERR_RUN_ARTIFACT_MISSING', `${runId} has no artifacts (status ${run.status})`, { runId });
-    const artifacts = run.artifacts;
+    // Artifact paths come from the database: each must stay under runs/ (protocols/paths.ts).
+    const [modelPath, targetsPath, samplePath, holdoutPath] = [run.artifacts.model, run.artifacts.holdoutTargets, run.artifacts.sampleRows, run.artifacts.holdoutRows].map((path) => resolveUnder(this.runsDir, path));
     try {
-      const model = trainedModelSchema.parse(JSON.parse(readFileSync(join(this.runsDir, artifacts.model), 'utf8')));
-      const holdout = JSON.parse(readFileSync(join(this.runsDir, artifacts.holdoutTargets), 'utf8')) as { targets: number[]; keys: [string, string, string][] };
+      const model = trainedModelSchema.parse(JSON.parse(readFileSync(modelPath, 'utf8')));
+      const holdout = JSON.parse(readFileSync(targetsPath, 'utf8')) as { targets: number[]; keys: [string, string, string][] };
       return {
         run,
         model,
-        sampleRows: readFloat32(join(this.runsDir, artifacts.sampleRows)),
-        holdoutRows: readFloat32(join(this.runsDir, artifacts.holdoutRows)),
+        sampleRows: readFloat32(samplePath),
+        holdoutRows: readFloat32(holdoutPath),
         holdoutTargets: holdout.targets,
         holdoutKeys: holdout.keys,
       };

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { FleetcastError } from '../errors/fleetcast-error.js';
+import { errorCatalog, type ErrorCode } from '../errors/catalog.js';
 import { PROTOCOL_VERSION } from '../version.js';
 import { topicSchemas, type TopicKind } from './topic-schemas.js';
 
@@ -19,7 +20,8 @@ const knownTypesByKind = new Map<TopicKind, Set<string>>(
 /**
  * Parses and validates one payload. Failures are coded so that the receiver can answer
  * (never crash): FC_ERR_PAYLOAD_TOO_LARGE, FC_ERR_MALFORMED_JSON, FC_ERR_UNSUPPORTED_VERSION,
- * FC_ERR_UNKNOWN_MESSAGE_TYPE, FC_ERR_INVALID_MESSAGE (with the zod issue path in `details.path`).
+ * FC_ERR_UNKNOWN_MESSAGE_TYPE, FC_ERR_INVALID_MESSAGE (with the zod issue path in `details.path`)
+ * or the more precise code a schema attached to its first issue (FC_ERR_DATE_OUT_OF_RANGE).
  */
 export function decodeMessage<K extends TopicKind>(kind: K, payload: Buffer | string, maxBytes = 256 * 1024): MessageOf<K> {
   const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
@@ -31,6 +33,12 @@ export function decodeMessage<K extends TopicKind>(kind: K, payload: Buffer | st
     throw new FleetcastError('FC_ERR_MALFORMED_JSON', (error as Error).message);
   }
   return validateMessage(kind, value);
+}
+
+/** The code of a schema failure: one a refinement names in `params.fcCode` (issue #9), else the generic one. */
+function issueCode(issue: z.ZodIssue): ErrorCode {
+  const named: unknown = issue.code === 'custom' ? issue.params?.fcCode : undefined;
+  return typeof named === 'string' && named in errorCatalog ? (named as ErrorCode) : 'FC_ERR_INVALID_MESSAGE';
 }
 
 /** Validates an already-parsed value (see decodeMessage for the codes). */
@@ -49,7 +57,7 @@ export function validateMessage<K extends TopicKind>(kind: K, value: unknown): M
   const result = topicSchemas[kind].safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new FleetcastError('FC_ERR_INVALID_MESSAGE', `${issue.path.join('.') || '(root)'}: ${issue.message}`, {
+    throw new FleetcastError(issueCode(issue), `${issue.path.join('.') || '(root)'}: ${issue.message}`, {
       path: issue.path,
       issues: result.error.issues.slice(0, 10).map((i) => ({ path: i.path, message: i.message })),
     });

@@ -23,6 +23,8 @@ import type { EnrolEvent } from '../../fleet/fleet.js';
 import type { BrokerAdapter, DeviceEndpoint, MqttConnectionOptions } from '../adapter.js';
 import { assertAwsIotTopic } from './limits.js';
 import { controllerPolicyDocument, devicePolicyDocument } from './policy.js';
+import { resolveUnder } from '../../../protocols/paths.js';
+import { assertValidId } from '../../../protocols/ids.js';
 
 const log = createLogger('broker-aws-iot');
 
@@ -176,7 +178,8 @@ export class AwsIotAdapter implements BrokerAdapter {
   }
 
   private certificateFile(thingName: string): string {
-    return join(this.options.brokerDir, 'aws-iot', 'things', `${thingName}.json`);
+    // Thing names are device ids; protocols/paths.ts proves the file stays in things/ (issue #9).
+    return resolveUnder(join(this.options.brokerDir, 'aws-iot', 'things'), `${assertValidId(thingName, 'thing name')}.json`);
   }
 
   private storeCertificate(thingName: string, certificate: ThingCertificate): void {
