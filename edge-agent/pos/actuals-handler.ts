@@ -5,7 +5,7 @@ import type { Logger } from '../../protocols/runtime/logger.js';
 import type { ActualsStore } from '../storage/actuals-store.js';
 import type { ServedPredictions } from '../storage/served-predictions.js';
 import type { AccuracyCounters } from '../accuracy/accuracy-counters.js';
-import { errorReply, salvageRequestId } from './error-reply.js';
+import { errorReply, salvageFields } from './error-reply.js';
 import { resolveReplyTopic } from './reply-topic.js';
 
 /** Everything the actuals path touches. */
@@ -40,6 +40,6 @@ export function handleActuals(deps: ActualsHandlerDeps, payload: Buffer, clientI
   } catch (error) {
     const coded = toFleetcastError(error);
     deps.logger.debug({ code: coded.code, clientId }, 'actuals refused');
-    deps.reply(resolveReplyTopic(clientId, undefined).topic, errorReply(deps.sender, coded, salvageRequestId(payload, deps.maxPayloadBytes)));
+    deps.reply(resolveReplyTopic(clientId, undefined).topic, errorReply(deps.sender, coded, salvageFields(payload, deps.maxPayloadBytes).requestId));
   }
 }

@@ -12,7 +12,7 @@ import type { ScoringStats } from '../scoring/scoring-stats.js';
 import type { ServedPredictions } from '../storage/served-predictions.js';
 import type { PersonalData } from '../privacy/personal-data.js';
 import type { ModelContexts } from '../scoring/model-contexts.js';
-import { errorReply, salvageRequestId } from './error-reply.js';
+import { errorReply, salvageFields } from './error-reply.js';
 import { resolveReplyTopic } from './reply-topic.js';
 import type { ReplyRoute } from './mqtt5/reply-route.js';
 
@@ -74,7 +74,10 @@ export class ScoreHandler {
       this.inFlight += 1;
       void this.score(request.rows, requestId, replyTopic, started, send).finally(() => (this.inFlight -= 1));
     } catch (error) {
-      this.fail(toFleetcastError(error), requestId ?? salvageRequestId(payload, deps.maxPayloadBytes), replyTopic, clientId, send);
+      const salvaged = salvageFields(payload, deps.maxPayloadBytes);
+      // A 3.1.1 error goes to the payload's replyTo whenever it can be read, within the ACL (issue #9 finding 11).
+      if (route?.responseTopic === undefined) replyTopic = resolveReplyTopic(clientId, salvaged.replyTo, sameLogin).topic;
+      this.fail(toFleetcastError(error), requestId ?? salvaged.requestId, replyTopic, clientId, send);
     }
   }
 

@@ -22,7 +22,20 @@ const badIds: Array<[string, unknown]> = [
   ['NUL', 'a\u0000b'],
   ['too long', 'x'.repeat(129)],
   ['not a string', 42],
+  // Ids are path parts too (issue #9 finding 2).
+  ['dot', '.'],
+  ['dot-dot', '..'],
+  ['leading dot', '.hidden'],
+  ['backslash', 'a\\b'],
+  ['tab', 'a\tb'],
+  ['newline', 'a\nb'],
+  ['DEL', 'a\u007fb'],
+  ['C1 control', 'a\u0085b'],
 ];
+
+test('ids with inner dots, dashes, colons and non-ASCII letters stay valid', (t) => {
+  for (const id of ['store-1', 'demand.v2', 'a..b', 'x:y', 'Zürich_1', 'install-1']) t.is(assertValidId(id), id);
+});
 
 for (const [what, id] of badIds) {
   test(`an id that is ${what} is refused with FC_ERR_INVALID_ID`, (t) => {

@@ -1,0 +1,51 @@
+import test from 'ava';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openAgentDb } from '../../../edge-agent/storage/db.js';
+import { ActualsStore } from '../../../edge-agent/storage/actuals-store.js';
+import { ServedPredictions } from '../../../edge-agent/storage/served-predictions.js';
+
+async function dbPath(): Promise<string> {
+  return join(await mkdtemp(join(tmpdir(), 'fc-actuals-')), 'agent.db');
+}
+
+/** What an older agent (before issue #9) could commit: dates and ids today's schema refuses. */
+function seedOldRows(path: string): void {
+  const db = openAgentDb(path);
+  new ActualsStore(db, 1_130).record([{ store: 's1', item: 'i1', date: '2026-11-01', units: 5 }]);
+  const insert = db.prepare('INSERT INTO actuals (store, item, date, units, price, promo) VALUES (?, ?, ?, ?, ?, ?)');
+  insert.run('s1', 'i1', '0050-01-01', 3, null, null);
+  insert.run('s1', 'i2', '9999-12-31', 4, 2.5, 1);
+  insert.run('..', 'i1', '2026-11-02', 1, null, null);
+  insert.run('s1', 'i1', '2026-02-30', 1, null, null);
+  db.prepare("INSERT INTO served_predictions (store, item, date, model_name, model_version, role, value) VALUES ('s1', 'i1', '0050-01-01', 'm', 1, 'active', 2)").run();
+  db.close();
+}
+
+test('issue #9 finding 1: stored rows failing today’s schema are moved to quarantine (not deleted); the good ones load', async (t) => {
+  const path = await dbPath();
+  const served = openAgentDb(path);
+  new ServedPredictions(served);
+  served.close();
+  seedOldRows(path);
+
+  const db = openAgentDb(path);
+  const store = new ActualsStore(db, 1_130);
+  const predictions = new ServedPredictions(db);
+  t.is(store.quarantined, 4);
+  t.is(predictions.quarantined, 1);
+  t.deepEqual(db.prepare('SELECT date FROM actuals').all(), [{ date: '2026-11-01' }]);
+  const quarantined = db.prepare('SELECT source_table, row_json, reason FROM quarantine ORDER BY id').all() as Array<{ source_table: string; row_json: string; reason: string }>;
+  t.is(quarantined.length, 5);
+  t.deepEqual(JSON.parse(quarantined.find((row) => row.row_json.includes('9999'))!.row_json), { store: 's1', item: 'i2', date: '9999-12-31', units: 4, price: 2.5, promo: 1 });
+  t.true(quarantined.some((row) => row.source_table === 'served_predictions'));
+  t.true(quarantined.every((row) => row.reason.length > 0));
+  t.is(store.history.get('s1', 'i1')?.length, 1);
+  db.close();
+
+  // A second start finds nothing more to move: the quarantine is not counted twice.
+  const again = openAgentDb(path);
+  t.is(new ActualsStore(again, 1_130).quarantined, 0);
+  again.close();
+});
