@@ -21,7 +21,7 @@ function idProblem(value: unknown): string | null {
 /** Zod form of an id, for message fields that name devices, stores, items, models or deployments. */
 export const idSchema = z.string().superRefine((value, ctx) => {
   const problem = idProblem(value);
-  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem, params: { fcCode: 'FC_ERR_INVALID_ID' } });
 });
 
 /** True when `value` is a valid id (one topic level and one safe path part). */

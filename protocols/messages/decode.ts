@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { FleetcastError } from '../errors/fleetcast-error.js';
-import { errorCatalog, type ErrorCode } from '../errors/catalog.js';
+import { issueCode } from '../errors/issue-code.js';
 import { PROTOCOL_VERSION } from '../version.js';
 import { topicSchemas, type TopicKind } from './topic-schemas.js';
 
@@ -35,12 +35,6 @@ export function decodeMessage<K extends TopicKind>(kind: K, payload: Buffer | st
   return validateMessage(kind, value);
 }
 
-/** The code of a schema failure: one a refinement names in `params.fcCode` (issue #9), else the generic one. */
-function issueCode(issue: z.ZodIssue): ErrorCode {
-  const named: unknown = issue.code === 'custom' ? issue.params?.fcCode : undefined;
-  return typeof named === 'string' && named in errorCatalog ? (named as ErrorCode) : 'FC_ERR_INVALID_MESSAGE';
-}
-
 /** Validates an already-parsed value (see decodeMessage for the codes). */
 export function validateMessage<K extends TopicKind>(kind: K, value: unknown): MessageOf<K> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -57,7 +51,7 @@ export function validateMessage<K extends TopicKind>(kind: K, value: unknown): M
   const result = topicSchemas[kind].safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new FleetcastError(issueCode(issue), `${issue.path.join('.') || '(root)'}: ${issue.message}`, {
+    throw new FleetcastError(issueCode(issue, 'FC_ERR_INVALID_MESSAGE'), `${issue.path.join('.') || '(root)'}: ${issue.message}`, {
       path: issue.path,
       issues: result.error.issues.slice(0, 10).map((i) => ({ path: i.path, message: i.message })),
     });

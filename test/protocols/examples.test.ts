@@ -3,6 +3,7 @@ import { loadDocExamples, type DocExample } from './doc-examples.js';
 import { decodeMessage, validateMessage } from '../../protocols/messages/decode.js';
 import { topicSchemas, type TopicKind } from '../../protocols/messages/topic-schemas.js';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
+import type { ErrorCode } from '../../protocols/errors/catalog.js';
 
 const examples = loadDocExamples();
 
@@ -45,13 +46,16 @@ interface MalformedCase {
   what: string;
   mutate: (message: Record<string, any>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
   path: Array<string | number>;
+  /** The code when a field names a precise one (ids, sales dates; issue #9); else FC_ERR_INVALID_MESSAGE. */
+  code?: ErrorCode;
 }
 
 /** Malformed variants of the documented examples, each with the exact zod issue path. */
 const malformed: MalformedCase[] = [
   { kind: 'cmd', type: 'deploy', what: 'sha256 not hex', mutate: (m) => (m.bundle.sha256 = 'xyz'), path: ['bundle', 'sha256'] },
   { kind: 'cmd', type: 'deploy', what: 'version not an integer', mutate: (m) => (m.model.version = 1.5), path: ['model', 'version'] },
-  { kind: 'cmd', type: 'deploy', what: 'model name with a slash', mutate: (m) => (m.model.name = 'a/b'), path: ['model', 'name'] },
+  { kind: 'cmd', type: 'deploy', what: 'model name with a slash', mutate: (m) => (m.model.name = 'a/b'), path: ['model', 'name'], code: 'FC_ERR_INVALID_ID' },
+  { kind: 'cmd', type: 'deploy', what: 'deploymentId ..', mutate: (m) => (m.deploymentId = '..'), path: ['deploymentId'], code: 'FC_ERR_INVALID_ID' },
   { kind: 'cmd', type: 'deploy', what: 'missing deploymentId', mutate: (m) => delete m.deploymentId, path: ['deploymentId'] },
   { kind: 'cmd', type: 'rollback', what: 'reason missing', mutate: (m) => delete m.reason, path: ['reason'] },
   { kind: 'cmd', type: 'configure', what: 'heartbeat too short', mutate: (m) => (m.settings.heartbeatIntervalSec = 1), path: ['settings', 'heartbeatIntervalSec'] },
@@ -83,7 +87,8 @@ const malformed: MalformedCase[] = [
   { kind: 'pos/score/req', type: 'score', what: 'negative price', mutate: (m) => (m.rows[1].price = -1), path: ['rows', 1, 'price'] },
   { kind: 'pos/score/req', type: 'score', what: 'price as a string', mutate: (m) => (m.rows[0].price = 'NaN'), path: ['rows', 0, 'price'] },
   { kind: 'pos/score/req', type: 'score', what: 'wildcard replyTo', mutate: (m) => (m.replyTo = 'pos/v1/#'), path: ['replyTo'] },
-  { kind: 'pos/score/req', type: 'score', what: 'store id with +', mutate: (m) => (m.rows[0].store = 'a+b'), path: ['rows', 0, 'store'] },
+  { kind: 'pos/score/req', type: 'score', what: 'store id with +', mutate: (m) => (m.rows[0].store = 'a+b'), path: ['rows', 0, 'store'], code: 'FC_ERR_INVALID_ID' },
+  { kind: 'pos/actuals', type: 'actuals', what: 'date before 1990', mutate: (m) => (m.rows[0].date = '0050-01-01'), path: ['rows', 0, 'date'], code: 'FC_ERR_DATE_OUT_OF_RANGE' },
   { kind: 'pos/score/res', type: 'score-result', what: 'prediction not a number', mutate: (m) => (m.predictions[0].value = null), path: ['predictions', 0, 'value'] },
   { kind: 'pos/score/res', type: 'error', what: 'code not FC_ERR', mutate: (m) => (m.code = 'oops'), path: ['code'] },
   { kind: 'pos/actuals', type: 'actuals', what: 'negative units', mutate: (m) => (m.rows[0].units = -3), path: ['rows', 0, 'units'] },
@@ -95,7 +100,7 @@ for (const c of malformed) {
     const message = example(c.kind, c.type);
     c.mutate(message);
     const error = t.throws(() => validateMessage(c.kind, message), { instanceOf: FleetcastError });
-    t.is(error?.code, 'FC_ERR_INVALID_MESSAGE');
+    t.is(error?.code, c.code ?? 'FC_ERR_INVALID_MESSAGE');
     t.deepEqual(error?.details?.path, c.path);
   });
 }
