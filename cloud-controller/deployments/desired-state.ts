@@ -9,6 +9,7 @@ import type { DeploymentEvent } from '../../protocols/messages/evt.js';
 import type { UpdateState } from '../../protocols/update-states.js';
 import type { ControllerDb } from '../storage/db.js';
 import { createDeploymentTables } from './tables.js';
+import { issueCode } from '../../protocols/errors/issue-code.js';
 import {
   deploymentRequestSchema,
   type DeploymentResult,
@@ -80,7 +81,7 @@ export class Deployments {
    */
   async deploy(input: unknown): Promise<DeploymentResult> {
     const parsed = deploymentRequestSchema.safeParse(input);
-    if (!parsed.success) throw new FleetcastError('FC_ERR_INVALID_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    if (!parsed.success) throw new FleetcastError(issueCode(parsed.error.issues[0], 'FC_ERR_INVALID_REQUEST'), parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     const request = parsed.data;
     const deploymentId = request.deploymentId ?? `dep-${randomUUID()}`;
     const nowIso = this.now().toISOString();

@@ -8,6 +8,7 @@ import { createFleetTables } from './tables.js';
 import { deviceEnrolmentSchema, deviceReportedSchema, type Device, type DeviceEnrolment } from './schema.js';
 import { generateDeviceSecret, hashDeviceSecret, UNMATCHABLE_HASH, verifyDeviceSecret } from './credentials.js';
 import { matchesSelector, parseSelector, type TargetSelector } from './selector.js';
+import { issueCode } from '../../protocols/errors/issue-code.js';
 
 const log = createLogger('fleet');
 
@@ -101,7 +102,7 @@ export class Fleet {
   /** Enrols a device and issues its secret; only the scrypt hash is stored, so the secret is shown once. */
   async enrolDevice(input: unknown): Promise<Enrolled> {
     const parsed = deviceEnrolmentSchema.safeParse(input);
-    if (!parsed.success) throw new FleetcastError('FC_ERR_INVALID_REQUEST', parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
+    if (!parsed.success) throw new FleetcastError(issueCode(parsed.error.issues[0], 'FC_ERR_INVALID_REQUEST'), parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
     const enrolment: DeviceEnrolment = parsed.data;
     if (this.findRow(enrolment.id)) throw new FleetcastError('FC_ERR_DEVICE_EXISTS', enrolment.id, { deviceId: enrolment.id });
     const secret = generateDeviceSecret();

@@ -9,11 +9,13 @@ import { approvalRequestSchema, historyEntrySchema, modelVersionSchema, stageSch
 import { parseRequest } from '../parse.js';
 import { binaryBody, routeSchema } from '../openapi-schema.js';
 import { modelListSchema, modelVersionDetailSchema, promotionAppliedSchema, promotionPendingSchema } from '../response-schemas.js';
+import { idSchema } from '../../../protocols/ids.js';
 
-const nameParams = z.object({ name: z.string() });
-const versionParams = z.object({ name: z.string(), version: z.coerce.number().int().positive() });
-const refParams = z.object({ name: z.string(), ref: z.string() });
-const aliasParams = z.object({ name: z.string(), alias: z.string() });
+// Model names are ids: `..` or `a\b` is FC_ERR_INVALID_ID before anything looks it up (issue #9).
+const nameParams = z.object({ name: idSchema });
+const versionParams = z.object({ name: idSchema, version: z.coerce.number().int().positive() });
+const refParams = z.object({ name: idSchema, ref: z.string() });
+const aliasParams = z.object({ name: idSchema, alias: z.string() });
 const tagParams = versionParams.extend({ key: z.string() });
 const approvalParams = z.object({ id: z.coerce.number().int().positive() });
 const reasonField = z.string().max(500).nullable().default(null);

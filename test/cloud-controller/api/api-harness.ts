@@ -29,8 +29,8 @@ export interface TestApi {
 }
 
 /** Starts the real fastify server on a free loopback port over a fresh data dir. */
-export async function startTestApi(key: TestSigningKey, options: { requireProductionApproval?: boolean; brokerHalf?: boolean } = {}): Promise<TestApi> {
-  const dataDir = tempDir();
+export async function startTestApi(key: TestSigningKey, options: { requireProductionApproval?: boolean; brokerHalf?: boolean; dataDir?: string } = {}): Promise<TestApi> {
+  const dataDir = options.dataDir ?? tempDir();
   const { db, registry } = openTestRegistry(dataDir, key, options);
   const tokenStore = new TokenStore(db);
   const audit = new AuditLog(db);
