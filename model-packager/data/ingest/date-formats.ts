@@ -12,10 +12,12 @@ const MS_PER_DAY = 86_400_000;
 /** Days since 1970-01-01 for a real calendar date, NaN otherwise (2023-02-30 is NaN). */
 export function dayNumber(year: number, month: number, day: number): number {
   if (month < 1 || month > 12 || day < 1 || day > 31 || year < 1 || year > 9999) return Number.NaN;
-  const time = Date.UTC(year, month - 1, day);
-  const check = new Date(time);
+  const check = new Date(0);
+  // setUTCFullYear keeps years 1–99 literal (Date.UTC maps them to 1900–1999), so 0050-01-01
+  // is a real day that the range expectation reports, not an unparseable one (issue #9).
+  check.setUTCFullYear(year, month - 1, day);
   if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return Number.NaN;
-  return time / MS_PER_DAY;
+  return check.getTime() / MS_PER_DAY;
 }
 
 /** ISO `YYYY-MM-DD` of a day number. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { generateSalesData } from '../../../model-packager/data/generator/generate-sales.js';
 import { loadSalesData, type ExpectationResult, type ValidationReport } from '../../../model-packager/data/index.js';
 import { isFleetcastError } from '../../../protocols/errors/index.js';
+import { parseThresholds } from '../../../model-packager/data/validation/thresholds.js';
 import { runCli } from '../../helpers/run-cli.js';
 
 // 4 stores × 5 items × 60 days = 1200 data lines; line i of `lines` (i ≥ 1) is data row i.
@@ -129,6 +130,26 @@ test('dates outside the bounds are counted by the date range expectation', async
   const range = find(report, 'expect_column_values_to_be_between', 'date');
   t.is(range.unexpectedCount, 1);
   t.false(report.success);
+});
+
+test('issue #9: days outside the protocol bounds (0050, 9999) never become rows, even with critical failures tolerated', async (t) => {
+  const path = join(dir, 'far-dates.csv');
+  const rows = lines.map((line) => line.split(','));
+  await writeFile(path, `${rows.map((row, index) => (index === 7 ? row.with(0, '0050-01-01') : index === 8 ? row.with(0, '9999-12-31') : row).join(',')).join('\n')}\n`);
+  const loaded = await loadSalesData(path, { failOnCritical: false });
+  t.is(find(loaded.report, 'expect_column_values_to_be_between', 'date').unexpectedCount, 2);
+  t.is(loaded.rows.length, 1198);
+  t.false(loaded.rows.some((row) => row.date < '1990-01-01' || row.date > '2100-12-31'));
+  for (const pair of ['minDate=0001-01-01', 'maxDate=2200-01-01']) {
+    const widened = (() => {
+      try {
+        return parseThresholds([pair]);
+      } catch (error) {
+        return error;
+      }
+    })();
+    t.true(isFleetcastError(widened) && widened.code === 'FC_ERR_DATA_THRESHOLD_INVALID', `${pair}: thresholds cannot widen the bounds`);
+  }
 });
 
 test('a spike is flagged by the robust z-score anomaly expectation', async (t) => {
