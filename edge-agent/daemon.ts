@@ -64,7 +64,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
   const db = openAgentDb(join(config.dataDir, 'agent.db'));
   const outbox = new Outbox(db, config.outboxBudgetBytes);
   // History memory: the longest look-back any feature spec may have plus the retention (issue #9).
-  const actuals = new ActualsStore(db, MAX_LOOKBACK_DAYS + config.schedules.retentionDays);
+  const actuals = new ActualsStore(db, MAX_LOOKBACK_DAYS + config.schedules.retentionDays, config.salesDates);
   const served = new ServedPredictions(db);
   const accuracy = new AccuracyCounters(db);
   // Rows an older agent stored that today's schema refuses leave the way (never stop a start)
@@ -87,7 +87,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
     broker?.aedes.publish({ cmd: 'publish', topic, payload: JSON.stringify(message), qos: 0, retain: false, dup: false }, () => undefined);
   };
   const scoreHandler = new ScoreHandler({ sender, engine, contexts, stats, served, personal, logger, maxPayloadBytes: config.pos.maxPayloadBytes, maxInFlight: config.pos.maxInFlight, reply, sameLogin: (a, b) => broker?.logins.same(a, b) ?? false });
-  const actualsDeps: ActualsHandlerDeps = { sender, actuals, served, accuracy, logger, maxPayloadBytes: config.pos.maxPayloadBytes, reply };
+  const actualsDeps: ActualsHandlerDeps = { sender, actuals, served, accuracy, logger, maxPayloadBytes: config.pos.maxPayloadBytes, salesDates: config.salesDates, reply };
 
   broker = await PosBroker.start(config.pos, logger, (packet, clientId, route) => {
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);

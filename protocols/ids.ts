@@ -24,11 +24,6 @@ export const idSchema = z.string().superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem, params: { fcCode: 'FC_ERR_INVALID_ID' } });
 });
 
-/** True when `value` is a valid id (one topic level and one safe path part). */
-export function isValidId(value: unknown): value is string {
-  return idProblem(value) === null;
-}
-
 /** Throws FC_ERR_INVALID_ID unless `value` can be used as one topic level and one path part. */
 export function assertValidId(value: unknown, what = 'id'): string {
   const problem = idProblem(value);

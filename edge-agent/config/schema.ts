@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import cron from 'node-cron';
 import { idSchema } from '../../protocols/ids.js';
+import { salesDateBoundsSchema } from '../../protocols/data/sales-date.js';
 
 /** One POS login on the store broker (issue #5 "POS credentials"). */
 export const posUserSchema = z.object({
@@ -106,6 +107,11 @@ export const agentConfigSchema = z.object({
   /** Disk budget of the outbox in bytes; when exceeded the oldest records are dropped and counted. */
   outboxBudgetBytes: z.number().int().min(4_096).max(64 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
   schedules: scheduleConfigSchema.default({}),
+  /**
+   * Sales dates accepted in actuals, `{ min, max }` (YYYY-MM-DD, inclusive); default and widest
+   * 1990-01-01..2100-12-31 (issue #9). Stored actuals outside are quarantined at start.
+   */
+  salesDates: salesDateBoundsSchema.default({}),
   /** pino level; `FLEETCAST_LOG_LEVEL` overrides it. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -3,6 +3,7 @@ import type { AgentDb } from './db.js';
 import { actualRowSchema, type ActualRow } from '../../protocols/messages/pos/actuals.js';
 import { SalesHistory } from '../../protocols/features/sales-history.js';
 import { quarantineInvalidRows } from './quarantine.js';
+import { DEFAULT_SALES_DATE_BOUNDS, salesDateProblem, type SalesDateBounds } from '../../protocols/data/sales-date.js';
 
 /** Columns of a stored actual, as SQLite returns them. */
 interface StoredActual {
@@ -35,8 +36,11 @@ export class ActualsStore {
   readonly quarantined: number;
   private readonly upsert: Statement<[string, string, string, number, number | null, number | null]>;
 
-  /** `historyDays`: days per (store, item) kept in memory (longest look-back + retention). */
-  constructor(db: AgentDb, historyDays: number) {
+  /**
+   * `historyDays`: days per (store, item) kept in memory (longest look-back + retention);
+   * `bounds`: the sales dates this agent accepts (config `salesDates`).
+   */
+  constructor(db: AgentDb, historyDays: number, bounds: SalesDateBounds = DEFAULT_SALES_DATE_BOUNDS) {
     this.db = db;
     this.history = new SalesHistory({ maxDays: historyDays });
     db.exec(`CREATE TABLE IF NOT EXISTS actuals (
@@ -49,7 +53,9 @@ export class ActualsStore {
       keyColumns: ['store', 'item', 'date'],
       problem: (row) => {
         const parsed = actualRowSchema.safeParse(asActualRow(row as unknown as StoredActual));
-        return parsed.success ? null : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+        if (!parsed.success) return parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+        const problem = salesDateProblem(parsed.data.date, bounds);
+        return problem === null ? null : `date: ${problem}`;
       },
     });
     this.upsert = db.prepare('INSERT OR REPLACE INTO actuals (store, item, date, units, price, promo) VALUES (?, ?, ?, ?, ?, ?)');
