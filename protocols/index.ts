@@ -12,3 +12,5 @@ export * from './messages/envelope-factory.js';
 export * from './features/spec.js';
 export * from './bundle/manifest.js';
 export * from './data/sales-row.js';
+export * from './data/sales-date.js';
+export * from './paths.js';
