@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import cron from 'node-cron';
 import { idSchema } from '../../protocols/ids.js';
+import { brokerLimitsSchema } from '../../protocols/mqtt/broker-limits.js';
+import { isReservedIdentity } from '../../protocols/reserved-ids.js';
 
 /** One POS login on the store broker (issue #5 "POS credentials"). */
 export const posUserSchema = z.object({
-  /** MQTT username the POS connects with. */
-  username: z.string().min(1).max(128),
+  /**
+   * MQTT username the POS connects with. No `:` or whitespace (a Mosquitto password-file line
+   * is `user:hash`), and none of fleetcast's reserved identities (issue #9).
+   */
+  username: z.string().min(1).max(128).regex(/^[^:\s]+$/, 'must not contain ":" or whitespace').refine((name) => !isReservedIdentity(name), 'is reserved for fleetcast itself'),
   /** MQTT password; compared timing-safe (crypto.timingSafeEqual on SHA-256 digests). */
   password: z.string().min(8).max(256),
 });
@@ -22,8 +27,18 @@ export const tlsFilesSchema = z.object({
 export const posConfigSchema = z.object({
   /** Address to listen on; `0.0.0.0` for the store LAN, `127.0.0.1` for a POS on the same box. */
   host: z.string().min(1).default('127.0.0.1'),
-  /** TCP port of the embedded aedes broker (1883 plain, 8883 with TLS by convention). */
+  /** TCP port of the POS broker (1883 plain, 8883 with TLS by convention). */
   port: z.number().int().min(0).max(65_535).default(1883),
+  /**
+   * Which broker serves the POS (issue #9): `aedes`, embedded, MQTT 3.1.1, nothing to install;
+   * or `mosquitto`, a Mosquitto 2 the agent configures and supervises, for MQTT 5 tills
+   * (response topic + correlation data) as well as 3.1.1 ones.
+   */
+  backend: z.enum(['aedes', 'mosquitto']).default('aedes'),
+  /** The `mosquitto` 2.x binary run by the `mosquitto` backend. */
+  mosquittoBinary: z.string().min(1).default('/usr/sbin/mosquitto'),
+  /** Packet size (default 256 KiB), connections, CONNECT deadline and failed-login throttling of the POS listener. */
+  limits: brokerLimitsSchema.default({}),
   /** Serve MQTT over TLS with these files instead of plain TCP. */
   tls: tlsFilesSchema.optional(),
   /** Accepted POS logins; at least one, so no anonymous client can reach the scorer. */
