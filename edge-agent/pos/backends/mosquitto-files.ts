@@ -88,18 +88,20 @@ export function writePosMosquittoFiles(options: PosMosquittoFileOptions): PosMos
     `user ${userInfo().username}`,
     'persistence false',
     `max_packet_size ${options.maxPacketBytes}`,
-    // Topic aliases would hide the topic from the listener's rewrite; POS requests are small anyway.
-    'max_topic_alias 0',
-    'max_qos 1',
     'retain_available true',
     'log_dest stderr',
     'log_type error',
     'log_type warning',
-    // The supervisor waits for the "running" notice; per-connection notices are noise.
-    'log_type notice',
+    // The supervisor waits for the "running" line (type information); per-connection lines are noise.
+    'log_type information',
     'connection_messages false',
+    // Listener-scoped options follow their listener: before any `listener` line they open a default one on 1883.
     `listener 0 ${files.socket}`,
+    // One more than the agent's listener admits: the agent's own client.
     `max_connections ${options.maxConnections + 1}`,
+    // Topic aliases would hide the topic from the listener's rewrite; POS requests are small anyway.
+    'max_topic_alias 0',
+    'max_qos 1',
   ];
   writeFileSync(files.config, `${lines.join('\n')}\n`, { mode: 0o600 });
   return files;
