@@ -44,7 +44,8 @@ export class MosquittoPosBackend implements PosBackend {
   static async start(options: MosquittoBackendOptions): Promise<MosquittoPosBackend> {
     const agentClient = { username: RESERVED_IDENTITIES.posAgentClient, password: randomBytes(24).toString('base64url') };
     const files = writePosMosquittoFiles({ dataDir: options.dataDir, users: options.users, agentClient, maxPacketBytes: options.limits.maxPacketBytes, maxConnections: options.limits.maxConnections });
-    const supervisor = new MosquittoSupervisor(options.binary, files.config, options.logger);
+    const supervisor = new MosquittoSupervisor(options.binary, files.config, files.pidFile, options.logger);
+    supervisor.reapOrphan();
     await supervisor.start();
     const client = mqtt.connect({
       protocol: 'mqtt', unixSocket: true, path: files.socket, protocolVersion: 5,

@@ -27,6 +27,8 @@ export interface PosMosquittoFiles {
   config: string;
   /** Unix socket Mosquitto listens on; only the agent (its listener and its own client) connects there. */
   socket: string;
+  /** Mosquitto's pid file: a Mosquitto left running by a killed agent is stopped at the next start. */
+  pidFile: string;
 }
 
 /** Inputs of the generated files. */
@@ -70,7 +72,7 @@ export function posMosquittoAcl(agentUsername: string): string {
 export function writePosMosquittoFiles(options: PosMosquittoFileOptions): PosMosquittoFiles {
   const dir = join(options.dataDir, 'pos-mosquitto');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const files = { dir, config: join(dir, 'mosquitto.conf'), socket: join(dir, 'mqtt.sock') };
+  const files = { dir, config: join(dir, 'mosquitto.conf'), socket: join(dir, 'mqtt.sock'), pidFile: join(dir, 'mosquitto.pid') };
   const passwordFile = join(dir, 'passwd');
   const aclFile = join(dir, 'acl');
   const logins = [...options.users, options.agentClient];
@@ -84,6 +86,7 @@ export function writePosMosquittoFiles(options: PosMosquittoFileOptions): PosMos
     'allow_anonymous false',
     `password_file ${passwordFile}`,
     `acl_file ${aclFile}`,
+    `pid_file ${files.pidFile}`,
     // Run as the agent's account: Mosquitto started as root would drop to `mosquitto`, which cannot read these 0600 files.
     `user ${userInfo().username}`,
     'persistence false',

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { FleetcastError } from '../../../protocols/errors/fleetcast-error.js';
 import type { Logger } from '../../../protocols/runtime/logger.js';
@@ -19,7 +20,24 @@ export class MosquittoSupervisor {
   private restarts = 0;
   private restartTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly binary: string, private readonly configPath: string, private readonly logger: Logger) {}
+  constructor(private readonly binary: string, private readonly configPath: string, private readonly pidFile: string, private readonly logger: Logger) {}
+
+  /**
+   * Stops a Mosquitto that a SIGKILLed agent left running on this config (its child outlives
+   * it), so the new one can bind the socket. Only a process whose command line names this
+   * config file is signalled.
+   */
+  reapOrphan(): void {
+    let pid: number;
+    try {
+      pid = Number(readFileSync(this.pidFile, 'utf8').trim());
+      if (!Number.isInteger(pid) || pid <= 0 || !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(this.configPath)) return;
+    } catch {
+      return;
+    }
+    this.logger.warn({ pid }, 'stopping a POS Mosquitto left by a previous agent');
+    process.kill(pid, 'SIGKILL');
+  }
 
   /** Starts Mosquitto; resolves once it logs that it is running, rejects if it exits first. */
   start(): Promise<void> {
