@@ -2,12 +2,12 @@ import type { TestFn } from 'ava';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import { createLogger } from '../../protocols/runtime/logger.js';
 import { agentConfigSchema, type AgentConfig } from '../../edge-agent/config/schema.js';
 import { PosBroker, type PosInbound } from '../../edge-agent/pos/pos-broker.js';
 import { POS_USER } from './helpers/agent-fixture.js';
-import { waitFor } from './helpers/pos-client.js';
+import { connectMqtt, subscribeGranted, waitFor } from './helpers/pos-client.js';
 
 const OTHER_USER = { username: 'other-pos', password: 'other-secret-2' };
 const MAX_PACKET = 4_096;
@@ -36,17 +36,7 @@ export async function startPosBroker(backend: AgentConfig['pos']['backend']): Pr
   return {
     broker: started,
     seen,
-    async connect(clientId, version, login = POS_USER, extra = {}) {
-      const client = mqtt.connect(`mqtt://127.0.0.1:${started.port()}`, { clientId, ...login, protocolVersion: version, reconnectPeriod: 0, connectTimeout: 5_000, ...extra });
-      await new Promise<void>((resolve, reject) => {
-        client.once('connect', () => resolve());
-        client.once('error', (error) => {
-          client.end(true);
-          reject(error);
-        });
-      });
-      return client;
-    },
+    connect: (clientId, version, login = POS_USER, extra = {}) => connectMqtt(`mqtt://127.0.0.1:${started.port()}`, { clientId, ...login, protocolVersion: version, ...extra }),
     async close() {
       await started.close();
       await rm(dataDir, { recursive: true, force: true });
@@ -58,16 +48,6 @@ function inbox(client: MqttClient): Array<{ topic: string; body: Record<string, 
   const received: Array<{ topic: string; body: Record<string, unknown>; correlation?: string }> = [];
   client.on('message', (topic, payload, packet) => received.push({ topic, body: JSON.parse(payload.toString('utf8')) as Record<string, unknown>, correlation: packet.properties?.correlationData?.toString() }));
   return received;
-}
-
-async function subscribeCodes(client: MqttClient, filters: string[]): Promise<number[]> {
-  try {
-    return (await client.subscribeAsync(filters, { qos: 0 })).map((grant) => grant.qos);
-  } catch (error) {
-    const granted = (error as { packet?: { granted?: number[] } }).packet?.granted;
-    if (!granted) throw error;
-    return granted;
-  }
 }
 
 const refusalCode = (error: unknown): number | undefined => (error as { code?: number }).code;
@@ -104,7 +84,7 @@ export function posBrokerContract(test: TestFn, backend: AgentConfig['pos']['bac
     test.serial(`${v}: request/reply carries the publisher's client id and username; replies reach only the requester`, async (t) => {
       const till = await fixture.connect(`till-rr-${version}`, version, OTHER_USER);
       const received = inbox(till);
-      t.deepEqual(await subscribeCodes(till, [`pos/v1/score/res/till-rr-${version}`]), [0]);
+      t.deepEqual(await subscribeGranted(till, [`pos/v1/score/res/till-rr-${version}`]), [0]);
       const options = version === 5 ? { qos: 1 as const, properties: { responseTopic: `pos/v1/score/res/till-rr-${version}`, correlationData: Buffer.from('corr-1') } } : { qos: 1 as const };
       await till.publishAsync('pos/v1/score/req', 'hello', options);
       await waitFor(() => received.length === 1, 10_000, 'echo');
@@ -121,8 +101,8 @@ export function posBrokerContract(test: TestFn, backend: AgentConfig['pos']['bac
       attacker.on('error', () => undefined);
       const victimInbox = inbox(victim);
       const attackerInbox = inbox(attacker);
-      t.deepEqual(await subscribeCodes(victim, [`pos/v1/score/res/victim-${version}`, 'pos/v1/status']), [0, 0]);
-      const foreign = await subscribeCodes(attacker, [`pos/v1/score/res/victim-${version}`, 'pos/v1/score/res/#', '#', 'pos/v1/score/req']);
+      t.deepEqual(await subscribeGranted(victim, [`pos/v1/score/res/victim-${version}`, 'pos/v1/status']), [0, 0]);
+      const foreign = await subscribeGranted(attacker, [`pos/v1/score/res/victim-${version}`, 'pos/v1/score/res/#', '#', 'pos/v1/score/req']);
       // aedes refuses with SUBACK 0x80; Mosquitto 2.0 may grant and filter every delivery instead.
       t.true(foreign.every((code) => code >= 0x80 || backend === 'mosquitto'), `SUBACK ${JSON.stringify(foreign)}`);
       await attacker.publishAsync(`pos/v1/score/res/victim-${version}`, JSON.stringify({ forged: true }), { qos: 0 }).catch(() => undefined);
@@ -137,7 +117,7 @@ export function posBrokerContract(test: TestFn, backend: AgentConfig['pos']['bac
     test.serial(`${v}: a packet over the size limit ends the connection and never reaches the handler`, async (t) => {
       const till = await fixture.connect(`till-big-${version}`, version);
       const received = inbox(till);
-      await subscribeCodes(till, [`pos/v1/score/res/till-big-${version}`]);
+      await subscribeGranted(till, [`pos/v1/score/res/till-big-${version}`]);
       const closed = new Promise<void>((resolve) => till.once('close', () => resolve()));
       till.on('error', () => undefined);
       await till.publishAsync('pos/v1/score/req', 'small-first', { qos: 1 });
@@ -155,7 +135,7 @@ export function posBrokerContract(test: TestFn, backend: AgentConfig['pos']['bac
         const till = await fixture.connect(clientId, version);
         const received = inbox(till);
         till.on('close', () => received.push({ topic: 'closed', body: {} }));
-        await subscribeCodes(till, [`pos/v1/score/res/${clientId}`]);
+        await subscribeGranted(till, [`pos/v1/score/res/${clientId}`]);
         const intruder = await t.throwsAsync(fixture.connect(clientId, intruderVersion, OTHER_USER));
         if (versions.includes(intruderVersion)) t.is(refusalCode(intruder), intruderVersion === 5 ? 0x87 : 5);
         else t.truthy(intruder, `${backend} refuses MQTT ${intruderVersion} at CONNECT`);

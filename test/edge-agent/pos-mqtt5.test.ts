@@ -10,7 +10,7 @@ import { scoreResponseMessageSchema } from '../../protocols/messages/pos/score-r
 import { errorReplySchema } from '../../protocols/messages/error-reply.js';
 import { posStatusSchema } from '../../protocols/messages/pos/status.js';
 import { POS_USER, makeModelDir, startAgentProcess, writeAgentConfig, type AgentProcess } from './helpers/agent-fixture.js';
-import { collect, connectPos, scoreRequest, subscribeGranted, waitFor } from './helpers/pos-client.js';
+import { collect, connectMqtt, connectPos, scoreRequest, subscribeGranted, waitFor } from './helpers/pos-client.js';
 
 // Issue #5: MQTT 5 POS clients (response topic + correlation data) next to 3.1.1 ones, against a
 // real agent process with a real bundle — through the Mosquitto POS backend the agent configures
@@ -46,16 +46,8 @@ function v5Options(clientId: string, extra: Partial<IClientOptions> = {}): IClie
 }
 
 /** Connects a real mqtt.js MQTT 5 client; rejects with mqtt.js' error (its `code` is the CONNACK reason). */
-async function connectV5(clientId: string, extra: Partial<IClientOptions> = {}): Promise<MqttClient> {
-  const client = mqtt.connect(`mqtt://127.0.0.1:${agent.posPort}`, v5Options(clientId, extra));
-  await new Promise<void>((resolve, reject) => {
-    client.once('connect', () => resolve());
-    client.once('error', (error) => {
-      client.end(true);
-      reject(error);
-    });
-  });
-  return client;
+function connectV5(clientId: string, extra: Partial<IClientOptions> = {}): Promise<MqttClient> {
+  return connectMqtt(`mqtt://127.0.0.1:${agent.posPort}`, v5Options(clientId, extra));
 }
 
 function collectV5(client: MqttClient): Received[] {
