@@ -33,6 +33,8 @@ export interface MosquittoBackendOptions {
 export class MosquittoPosBackend implements PosBackend {
   /** Last retained publish per topic, re-sent after a Mosquitto restart (it keeps no persistence). */
   private readonly retained = new Map<string, string>();
+  /** True while the agent's own client is subscribed; POS connections are accepted only then. */
+  private ready = false;
 
   private constructor(
     private readonly supervisor: MosquittoSupervisor,
@@ -63,6 +65,12 @@ export class MosquittoPosBackend implements PosBackend {
   }
 
   accept(stream: GuardedStream): void {
+    // While Mosquitto restarts and the agent resubscribes, a till's request would reach nobody:
+    // refuse the connection so the till retries instead of waiting for a reply that cannot come.
+    if (!this.ready) {
+      stream.destroy();
+      return;
+    }
     pipeToMosquitto(stream, { socketPath: this.socketPath, logins: this.options.logins, logger: this.options.logger });
   }
 
@@ -81,14 +89,19 @@ export class MosquittoPosBackend implements PosBackend {
     const { client, options } = this;
     client.on('message', (topic, payload, packet) => this.deliver(topic, payload, packet));
     client.on('error', (error) => options.logger.warn({ err: error.message }, 'POS Mosquitto client error'));
+    client.on('close', () => (this.ready = false));
     return new Promise((resolve, reject) => {
       let first = true;
       client.on('connect', () => {
-        client.subscribeAsync('pos/v1/in/#', { qos: 0 }).then(() => {
+        client.subscribeAsync('pos/v1/in/#', { qos: 0 }).then(async () => {
+          for (const [topic, payload] of first ? [] : this.retained) await this.publish(topic, payload, { qos: 1, retain: true });
+          this.ready = true;
           if (first) resolve();
-          else for (const [topic, payload] of this.retained) void this.publish(topic, payload, { qos: 1, retain: true });
           first = false;
-        }, reject);
+        }).catch((error: Error) => {
+          if (first) reject(error);
+          else options.logger.warn({ err: error.message }, 'POS Mosquitto client not resubscribed');
+        });
       });
     });
   }
