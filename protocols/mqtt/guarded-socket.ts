@@ -45,7 +45,8 @@ export function guardSocket(socket: Socket, limits: Pick<BrokerLimits, 'maxPacke
   }) as GuardedStream;
   Object.defineProperty(stream, 'remoteAddress', { value: remoteAddress });
   const refuse = (violation: PacketViolation | 'connect-timeout'): void => {
-    logger.warn({ remoteAddress, violation }, 'MQTT connection closed by the broker guard');
+    // A silent socket is routine (port scans, dead peers); an oversized or malformed packet is not.
+    logger[violation === 'connect-timeout' ? 'debug' : 'warn']({ remoteAddress, violation }, 'MQTT connection closed by the broker guard');
     stream.destroy();
   };
   const timer = setTimeout(() => refuse('connect-timeout'), limits.connectTimeoutMs);

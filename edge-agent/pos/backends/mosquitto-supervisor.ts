@@ -36,7 +36,11 @@ export class MosquittoSupervisor {
       return;
     }
     this.logger.warn({ pid }, 'stopping a POS Mosquitto left by a previous agent');
-    process.kill(pid, 'SIGKILL');
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // It exited since the check: nothing left to stop.
+    }
   }
 
   /** Starts Mosquitto; resolves once it logs that it is running, rejects if it exits first. */
