@@ -7,10 +7,10 @@ import { isReservedIdentity } from '../../protocols/reserved-ids.js';
 /** One POS login on the store broker (issue #5 "POS credentials"). */
 export const posUserSchema = z.object({
   /**
-   * MQTT username the POS connects with. No `:` or whitespace (a Mosquitto password-file line
-   * is `user:hash`), and none of fleetcast's reserved identities (issue #9).
+   * MQTT username the POS connects with; none of fleetcast's reserved identities (issue #9).
+   * With the `mosquitto` backend also no `:` or whitespace (a password-file line is `user:hash`).
    */
-  username: z.string().min(1).max(128).regex(/^[^:\s]+$/, 'must not contain ":" or whitespace').refine((name) => !isReservedIdentity(name), 'is reserved for fleetcast itself'),
+  username: z.string().min(1).max(128).refine((name) => !isReservedIdentity(name), 'is reserved for fleetcast itself'),
   /** MQTT password; compared timing-safe (crypto.timingSafeEqual on SHA-256 digests). */
   password: z.string().min(8).max(256),
 });
@@ -47,6 +47,11 @@ export const posConfigSchema = z.object({
   maxPayloadBytes: z.number().int().min(1_024).max(16 * 1024 * 1024).default(256 * 1024),
   /** Score requests queued at once before new ones get FC_ERR_AGENT_OVERLOADED (protects memory). */
   maxInFlight: z.number().int().min(1).max(100_000).default(1_024),
+}).superRefine((pos, context) => {
+  if (pos.backend !== 'mosquitto') return;
+  pos.users.forEach((user, index) => {
+    if (!/^[^:\s]+$/.test(user.username)) context.addIssue({ code: 'custom', path: ['users', index, 'username'], message: 'must not contain ":" or whitespace with the mosquitto backend' });
+  });
 });
 
 /** Backoff between uplink reconnect attempts: min·2^attempt capped at max, ± jitter. */
