@@ -43,7 +43,7 @@ export function createBrokerAdapter(config: BrokerConfig, context: ControllerCon
   if (config.kind === 'mqtt') {
     return new ExternalMqttAdapter({ url: config.url, deviceUrl: config.deviceUrl, caFile: config.caFile, controllerIdentity, mosquitto: config.mosquitto });
   }
-  return new AedesBrokerAdapter({ brokerDir, host: config.host, port: config.port, tls: config.tls, verifier: context.fleet, controllerIdentity });
+  return new AedesBrokerAdapter({ brokerDir, host: config.host, port: config.port, tls: config.tls, limits: config.limits, verifier: context.fleet, controllerIdentity });
 }
 
 /**

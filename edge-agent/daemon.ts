@@ -83,17 +83,14 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
     assessHealth({ modelServing: engine.currentModel() !== null, outboxBytes: outbox.pendingBytes(), outboxBudgetBytes: config.outboxBudgetBytes, diskFreeBytes: lastDiskFree });
 
   let broker: PosBroker | null = null;
-  const reply = (topic: string, message: unknown): void => {
-    broker?.aedes.publish({ cmd: 'publish', topic, payload: JSON.stringify(message), qos: 0, retain: false, dup: false }, () => undefined);
-  };
+  const reply = (topic: string, message: unknown): void => broker?.reply(topic, message);
   const scoreHandler = new ScoreHandler({ sender, engine, contexts, stats, served, personal, logger, maxPayloadBytes: config.pos.maxPayloadBytes, maxInFlight: config.pos.maxInFlight, reply, sameLogin: (a, b) => broker?.logins.same(a, b) ?? false });
   const actualsDeps: ActualsHandlerDeps = { sender, actuals, served, accuracy, logger, maxPayloadBytes: config.pos.maxPayloadBytes, salesDates: config.salesDates, reply };
 
-  broker = await PosBroker.start(config.pos, logger, (packet, clientId, route) => {
-    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    if (packet.topic === posTopics.scoreRequest) scoreHandler.handle(payload, clientId, route);
-    else if (packet.topic === posTopics.actuals) handleActuals(actualsDeps, payload, clientId);
-  });
+  broker = await PosBroker.start(config.pos, { logger, dataDir: config.dataDir, onMessage: ({ topic, payload, clientId, route }) => {
+    if (topic === posTopics.scoreRequest) scoreHandler.handle(payload, clientId, route);
+    else if (topic === posTopics.actuals) handleActuals(actualsDeps, payload, clientId);
+  } });
   const status = new StatusPublisher(broker, sender);
   const refreshStatus = (): void => void status.update(engine.currentModel()?.ref ?? null, health()).catch((error: Error) => logger.warn({ err: error.message }, 'status not published'));
 

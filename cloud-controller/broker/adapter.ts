@@ -1,4 +1,5 @@
 import type { EnrolEvent } from '../fleet/fleet.js';
+import { assertNotReserved } from '../../protocols/reserved-ids.js';
 
 /** Which backend carries the cloud link (DESIGN "Scale path": chosen by configuration alone). */
 export type BrokerKind = 'aedes' | 'mqtt' | 'aws-iot';
@@ -50,7 +51,19 @@ export interface BrokerAdapter {
 
 /** What adapters need from the fleet to authenticate devices (`Fleet` satisfies it). */
 export interface DeviceCredentialVerifier {
+  /** Synchronous check (scrypt on the calling thread). */
   verifyDeviceCredentials(deviceId: string, secret: string): boolean;
+  /** Resolves true for an enrolled, unrevoked device whose secret matches; hashing runs off the event loop. */
+  verifyDeviceCredentialsAsync(deviceId: string, secret: string): Promise<boolean>;
+}
+
+/**
+ * Every backend calls this before provisioning or de-provisioning: fleetcast's own identities
+ * (and this backend's configured controller name) are never device accounts, so enrolling or
+ * revoking such a "device" cannot overwrite or delete the controller's login (issue #9 finding 3).
+ */
+export function assertDeviceIdentity(deviceId: string, controllerName: string): void {
+  assertNotReserved(deviceId, 'deviceId', [controllerName]);
 }
 
 /** The fleet's enrol/revoke notifications (`Fleet` satisfies it). */

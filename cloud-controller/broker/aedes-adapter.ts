@@ -1,12 +1,16 @@
-import { createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { createLogger } from '../../protocols/runtime/logger.js';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
+import { RESERVED_IDENTITIES } from '../../protocols/reserved-ids.js';
+import { DEFAULT_BROKER_LIMITS, type BrokerLimits } from '../../protocols/mqtt/broker-limits.js';
+import { guardSocket, type GuardedStream } from '../../protocols/mqtt/guarded-socket.js';
+import { LoginThrottle } from '../../protocols/mqtt/login-throttle.js';
 import type { EnrolEvent } from '../fleet/fleet.js';
-import type { BrokerAdapter, DeviceCredentialVerifier, DeviceEndpoint, MqttConnectionOptions } from './adapter.js';
+import { assertDeviceIdentity, type BrokerAdapter, type DeviceCredentialVerifier, type DeviceEndpoint, type MqttConnectionOptions } from './adapter.js';
 import type { ControllerIdentity } from './controller-identity.js';
 import { controllerMayAccess, deviceMayPublish, deviceMaySubscribe } from './device-acl.js';
 import { ensureBrokerTls, type BrokerTlsMaterial } from './tls-material.js';
@@ -26,12 +30,15 @@ export interface AedesAdapterOptions {
   /** Checks device username/password (the fleet, scrypt-hashed secrets). */
   verifier: DeviceCredentialVerifier;
   controllerIdentity: ControllerIdentity;
+  /** Packet size, connection cap, CONNECT deadline and login throttling (issue #9); defaults when omitted. */
+  limits?: BrokerLimits;
 }
 
 /** Who an authenticated connection is. Unknown connections never get this far (deny by default). */
 type Principal = { role: 'controller' } | { role: 'device'; deviceId: string };
 
 /** MQTT 3.1.1 CONNACK return codes (§3.2.2.3); aedes declares them as a const enum. */
+const SERVER_UNAVAILABLE = 3;
 const BAD_USERNAME_OR_PASSWORD = 4;
 const NOT_AUTHORIZED = 5;
 
@@ -50,7 +57,9 @@ function sameSecret(given: Buffer, expected: string): boolean {
  * The hooks deny everything not explicitly allowed: a device publishes only its state/evt/up/
  * blob/req and subscribes only to its cmd/ack/blob/res. Requiring clientId = deviceId stops one
  * device from kicking another off by reusing its client id (MQTT 3.1.1 §3.1.4 takeover).
- * Heavy CPU work (scoring, training) must stay off this thread; authentication costs one scrypt.
+ * Every socket goes through the broker guard (protocols/mqtt/guarded-socket.ts: packet size
+ * before buffering, CONNECT deadline, no Nagle) and failed logins are throttled per address;
+ * scrypt runs on the thread pool (issue #9). Heavy CPU work must stay off this thread.
  */
 export class AedesBrokerAdapter implements BrokerAdapter {
   readonly kind = 'aedes' as const;
@@ -61,17 +70,25 @@ export class AedesBrokerAdapter implements BrokerAdapter {
   private tlsMaterial: BrokerTlsMaterial | undefined;
   private plainPort: number | undefined;
   private tlsPort: number | undefined;
+  private readonly limits: BrokerLimits;
+  private readonly throttle: LoginThrottle;
 
   constructor(private readonly options: AedesAdapterOptions) {
     if (options.port === undefined && options.tls === undefined) {
       throw new FleetcastError('FC_ERR_BROKER_CONFIG', 'aedes needs a port, a tls port, or both');
     }
+    this.limits = options.limits ?? DEFAULT_BROKER_LIMITS;
+    this.throttle = new LoginThrottle(this.limits.maxFailedLogins, this.limits.failedLoginWindowMs);
   }
 
   async start(): Promise<void> {
     if (this.broker) return;
     const broker = await Aedes.createBroker({
-      authenticate: (client, username, password, done) => this.authenticate(client, username, password, done),
+      id: RESERVED_IDENTITIES.broker,
+      authenticate: (client, username, password, done) => void this.authenticate(client, username, password).then((error) => done(error, error === null), (error: Error) => {
+        log.error({ err: error }, 'device verification failed');
+        done(refusal(SERVER_UNAVAILABLE, 'verification failed'), false);
+      }),
       authorizePublish: (client, packet, callback) => {
         const principal = client ? this.principals.get(client) : undefined;
         // client === null is the broker itself ($SYS); every client publish needs a principal.
@@ -97,13 +114,14 @@ export class AedesBrokerAdapter implements BrokerAdapter {
     });
     this.broker = broker;
     const host = this.options.host ?? '127.0.0.1';
+    const accept = (socket: Socket): void => void broker.handle(guardSocket(socket, this.limits, log));
     try {
       if (this.options.port !== undefined) {
-        this.plainPort = await this.listen(createTcpServer(broker.handle), host, this.options.port);
+        this.plainPort = await this.listen(createTcpServer(accept), host, this.options.port);
       }
       if (this.options.tls) {
         this.tlsMaterial = ensureBrokerTls(join(this.options.brokerDir, 'tls'), this.options.tls.hostnames);
-        const server = createTlsServer({ key: this.tlsMaterial.keyPem, cert: this.tlsMaterial.certPem }, broker.handle);
+        const server = createTlsServer({ key: this.tlsMaterial.keyPem, cert: this.tlsMaterial.certPem }, accept);
         this.tlsPort = await this.listen(server, host, this.options.tls.port);
       }
     } catch (error) {
@@ -134,11 +152,13 @@ export class AedesBrokerAdapter implements BrokerAdapter {
 
   /** Nothing to write: the broker asks the fleet's verifier on each connect. */
   async provisionDevice(event: EnrolEvent): Promise<void> {
+    assertDeviceIdentity(event.device.id, this.options.controllerIdentity.username);
     log.info({ deviceId: event.device.id }, 'device may connect');
   }
 
   /** Revocation takes effect at the next connect; a live session is closed right away. */
   async deprovisionDevice(deviceId: string): Promise<void> {
+    assertDeviceIdentity(deviceId, this.options.controllerIdentity.username);
     const client = this.liveDevices.get(deviceId);
     if (client) {
       log.info({ deviceId }, 'closing session of revoked device');
@@ -165,6 +185,7 @@ export class AedesBrokerAdapter implements BrokerAdapter {
   private listen(server: Server, host: string, port: number): Promise<number> {
     return new Promise((resolve, reject) => {
       server.once('error', reject);
+      server.maxConnections = this.limits.maxConnections;
       server.listen(port, host, () => {
         server.off('error', reject);
         this.servers.push(server);
@@ -173,32 +194,34 @@ export class AedesBrokerAdapter implements BrokerAdapter {
     });
   }
 
-  private authenticate(
-    client: Client,
-    username: Readonly<string | undefined>,
-    password: Readonly<Buffer | undefined>,
-    done: (error: AuthenticateError | null, success: boolean | null) => void,
-  ): void {
-    if (!username || !password) return done(refusal(NOT_AUTHORIZED, 'anonymous connections are refused'), false);
+  /** Resolves null when the client may connect, else the CONNACK refusal. */
+  private async authenticate(client: Client, username: Readonly<string | undefined>, password: Readonly<Buffer | undefined>): Promise<AuthenticateError | null> {
+    if (!username || !password) return refusal(NOT_AUTHORIZED, 'anonymous connections are refused');
+    const address = (client.conn as GuardedStream).remoteAddress;
+    if (this.throttle.blocked(address)) {
+      log.warn({ address }, 'login refused: too many failed logins from this address');
+      return refusal(NOT_AUTHORIZED, 'too many failed logins');
+    }
+    const refused = await this.check(client, username, password);
+    if (refused) this.throttle.failed(address);
+    else this.throttle.succeeded(address);
+    return refused;
+  }
+
+  private async check(client: Client, username: string, password: Buffer): Promise<AuthenticateError | null> {
     const identity = this.options.controllerIdentity;
     if (username === identity.username) {
-      if (!sameSecret(password, identity.password)) return done(refusal(BAD_USERNAME_OR_PASSWORD, 'bad controller password'), false);
+      if (!sameSecret(password, identity.password)) return refusal(BAD_USERNAME_OR_PASSWORD, 'bad controller password');
       this.principals.set(client, { role: 'controller' });
-      return done(null, true);
+      return null;
     }
-    let valid = false;
-    try {
-      valid = this.options.verifier.verifyDeviceCredentials(username, password.toString('utf8'));
-    } catch (error) {
-      log.warn({ err: error, username }, 'device verification failed');
-    }
-    if (!valid) {
+    if (!(await this.options.verifier.verifyDeviceCredentialsAsync(username, password.toString('utf8')))) {
       log.warn({ username, clientId: client.id }, 'device refused');
-      return done(refusal(BAD_USERNAME_OR_PASSWORD, 'unknown or revoked device'), false);
+      return refusal(BAD_USERNAME_OR_PASSWORD, 'unknown or revoked device');
     }
-    if (client.id !== username) return done(refusal(NOT_AUTHORIZED, 'clientId must equal the device id'), false);
+    if (client.id !== username) return refusal(NOT_AUTHORIZED, 'clientId must equal the device id');
     this.principals.set(client, { role: 'device', deviceId: username });
-    done(null, true);
+    return null;
   }
 
   private mayPublish(principal: Principal, topic: string): boolean {

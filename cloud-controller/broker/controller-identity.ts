@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { idSchema } from '../../protocols/ids.js';
+import { RESERVED_IDENTITIES } from '../../protocols/reserved-ids.js';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 
 /** The controller's own broker login, distinct from every device (issue #6: "a separate controller identity"). */
@@ -12,8 +13,8 @@ export const controllerIdentitySchema = z.object({
 });
 export type ControllerIdentity = z.infer<typeof controllerIdentitySchema>;
 
-/** Default controller username; devices cannot take it because they authenticate through the fleet. */
-export const DEFAULT_CONTROLLER_USERNAME = 'fleetcast-controller';
+/** Default controller username; reserved, so no device can be enrolled under it (issue #9). */
+export const DEFAULT_CONTROLLER_USERNAME = RESERVED_IDENTITIES.controller;
 
 /** File inside the broker directory that keeps the identity across restarts. */
 export const CONTROLLER_IDENTITY_FILE = 'controller-identity.json';
@@ -23,7 +24,7 @@ export const CONTROLLER_IDENTITY_FILE = 'controller-identity.json';
  * a fresh random password (mode 0600) on first use, so the embedded broker, the Mosquitto
  * password file and the device link all agree on it.
  */
-export function loadOrCreateControllerIdentity(brokerDir: string, username = DEFAULT_CONTROLLER_USERNAME): ControllerIdentity {
+export function loadOrCreateControllerIdentity(brokerDir: string, username: string = DEFAULT_CONTROLLER_USERNAME): ControllerIdentity {
   const file = join(brokerDir, CONTROLLER_IDENTITY_FILE);
   if (existsSync(file)) {
     const parsed = controllerIdentitySchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));

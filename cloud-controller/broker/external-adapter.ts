@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createLogger } from '../../protocols/runtime/logger.js';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import type { EnrolEvent } from '../fleet/fleet.js';
-import type { BrokerAdapter, DeviceEndpoint, MqttConnectionOptions } from './adapter.js';
+import { assertDeviceIdentity, type BrokerAdapter, type DeviceEndpoint, type MqttConnectionOptions } from './adapter.js';
 import type { ControllerIdentity } from './controller-identity.js';
 import { removePasswordEntry, upsertPasswordEntry } from './mosquitto/password-file.js';
 
@@ -60,6 +60,7 @@ export class ExternalMqttAdapter implements BrokerAdapter {
   }
 
   async provisionDevice(event: EnrolEvent): Promise<void> {
+    assertDeviceIdentity(event.device.id, this.options.controllerIdentity.username);
     const mosquitto = this.options.mosquitto;
     if (!mosquitto) {
       log.warn({ deviceId: event.device.id }, 'external broker manages its own users; add this device there');
@@ -74,6 +75,7 @@ export class ExternalMqttAdapter implements BrokerAdapter {
   }
 
   async deprovisionDevice(deviceId: string): Promise<void> {
+    assertDeviceIdentity(deviceId, this.options.controllerIdentity.username);
     const mosquitto = this.options.mosquitto;
     if (!mosquitto) {
       log.warn({ deviceId }, 'external broker manages its own users; remove this device there');

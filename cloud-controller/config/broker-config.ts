@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { brokerLimitsSchema } from '../../protocols/mqtt/broker-limits.js';
 
 /**
  * Which broker carries the cloud link (DESIGN "Scale path": chosen by configuration alone).
@@ -15,6 +16,8 @@ export const brokerConfigSchema = z.discriminatedUnion('kind', [
     port: z.number().int().min(0).max(65535).default(1883),
     /** MQTT over TLS with a private CA generated under `<dataDir>/broker/tls` on first start. */
     tls: z.object({ port: z.number().int().min(0).max(65535), hostnames: z.array(z.string().min(1)).default([]) }).optional(),
+    /** Packet size, connection cap, CONNECT deadline and failed-login throttling (issue #9; docs/brokers.md). */
+    limits: brokerLimitsSchema.default({}),
   }),
   z.object({
     /** An external MQTT broker (Mosquitto, EMQX, HiveMQ, VerneMQ). */

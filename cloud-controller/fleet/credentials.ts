@@ -1,4 +1,4 @@
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, scryptSync, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 /**
  * scrypt cost parameters (RFC 7914). N=2^14, r=8, p=1 is the interactive-login setting from
@@ -21,11 +21,33 @@ export function hashDeviceSecret(secret: string): string {
 /** A hash that never matches, checked for unknown devices so that timing does not reveal enrolment. */
 export const UNMATCHABLE_HASH = hashDeviceSecret(randomBytes(32).toString('hex'));
 
+interface StoredHash {
+  salt: Buffer;
+  expected: Buffer;
+  options: ScryptOptions;
+}
+
+function parseStoredHash(stored: string): StoredHash | null {
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return null;
+  return { salt: Buffer.from(salt, 'base64'), expected: Buffer.from(hash, 'base64'), options: { N: Number(n), r: Number(r), p: Number(p) } };
+}
+
 /** Checks `secret` against a stored hash in constant time (crypto.timingSafeEqual). */
 export function verifyDeviceSecret(secret: string, stored: string): boolean {
-  const [scheme, n, r, p, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64');
-  const actual = scryptSync(secret, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
-  return timingSafeEqual(actual, expected);
+  const parsed = parseStoredHash(stored);
+  if (!parsed) return false;
+  return timingSafeEqual(scryptSync(secret, parsed.salt, parsed.expected.length, parsed.options), parsed.expected);
+}
+
+/**
+ * `verifyDeviceSecret` on libuv's thread pool (async crypto.scrypt), for the broker's login
+ * path: a synchronous scrypt per failed login stalled every client of the broker (issue #9).
+ */
+export function verifyDeviceSecretAsync(secret: string, stored: string): Promise<boolean> {
+  const parsed = parseStoredHash(stored);
+  if (!parsed) return Promise.resolve(false);
+  return new Promise((resolve, reject) => {
+    scrypt(secret, parsed.salt, parsed.expected.length, parsed.options, (error, actual) => (error ? reject(error) : resolve(timingSafeEqual(actual, parsed.expected))));
+  });
 }

@@ -2,11 +2,12 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createLogger } from '../../protocols/runtime/logger.js';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import { assertValidId } from '../../protocols/ids.js';
+import { assertNotReserved } from '../../protocols/reserved-ids.js';
 import type { StateMessage } from '../../protocols/messages/state.js';
 import type { ControllerDb } from '../storage/db.js';
 import { createFleetTables } from './tables.js';
 import { deviceEnrolmentSchema, deviceReportedSchema, type Device, type DeviceEnrolment } from './schema.js';
-import { generateDeviceSecret, hashDeviceSecret, UNMATCHABLE_HASH, verifyDeviceSecret } from './credentials.js';
+import { generateDeviceSecret, hashDeviceSecret, UNMATCHABLE_HASH, verifyDeviceSecret, verifyDeviceSecretAsync } from './credentials.js';
 import { matchesSelector, parseSelector, type TargetSelector } from './selector.js';
 import { issueCode } from '../../protocols/errors/issue-code.js';
 
@@ -104,6 +105,8 @@ export class Fleet {
     const parsed = deviceEnrolmentSchema.safeParse(input);
     if (!parsed.success) throw new FleetcastError(issueCode(parsed.error.issues[0], 'FC_ERR_INVALID_REQUEST'), parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
     const enrolment: DeviceEnrolment = parsed.data;
+    // The controller's and brokers' own logins are not device names (issue #9 finding 3).
+    assertNotReserved(enrolment.id, 'deviceId');
     if (this.findRow(enrolment.id)) throw new FleetcastError('FC_ERR_DEVICE_EXISTS', enrolment.id, { deviceId: enrolment.id });
     const secret = generateDeviceSecret();
     this.db
@@ -148,12 +151,41 @@ export class Fleet {
       verifyDeviceSecret(secret, UNMATCHABLE_HASH);
       return false;
     }
-    const fingerprint = createHmac('sha256', this.cacheKey).update(deviceId).update('\u0000').update(secret).digest();
-    const cached = this.verifiedSecrets.get(deviceId);
-    if (cached && timingSafeEqual(cached, fingerprint)) return true;
+    if (this.isCached(deviceId, secret)) return true;
     if (!verifyDeviceSecret(secret, row.secret_hash)) return false;
-    this.verifiedSecrets.set(deviceId, fingerprint);
+    this.cache(deviceId, secret);
     return true;
+  }
+
+  /**
+   * `verifyDeviceCredentials` with scrypt on the thread pool, for brokers (issue #9: scrypt ran
+   * synchronously on the broker thread for every failed login). Revocation is read again after
+   * the hash, so a device revoked meanwhile is refused.
+   */
+  async verifyDeviceCredentialsAsync(deviceId: string, secret: string): Promise<boolean> {
+    const row = this.findRow(deviceId);
+    if (!row || row.revoked_at !== null) {
+      await verifyDeviceSecretAsync(secret, UNMATCHABLE_HASH);
+      return false;
+    }
+    if (this.isCached(deviceId, secret)) return true;
+    if (!(await verifyDeviceSecretAsync(secret, row.secret_hash))) return false;
+    if (this.findRow(deviceId)?.revoked_at !== null) return false;
+    this.cache(deviceId, secret);
+    return true;
+  }
+
+  private fingerprint(deviceId: string, secret: string): Buffer {
+    return createHmac('sha256', this.cacheKey).update(deviceId).update('\u0000').update(secret).digest();
+  }
+
+  private isCached(deviceId: string, secret: string): boolean {
+    const cached = this.verifiedSecrets.get(deviceId);
+    return cached !== undefined && timingSafeEqual(cached, this.fingerprint(deviceId, secret));
+  }
+
+  private cache(deviceId: string, secret: string): void {
+    this.verifiedSecrets.set(deviceId, this.fingerprint(deviceId, secret));
   }
 
   /** True when the device is enrolled and revoked (unknown devices are not "revoked"; they fail verification). */

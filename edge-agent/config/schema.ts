@@ -2,11 +2,16 @@ import { z } from 'zod';
 import cron from 'node-cron';
 import { idSchema } from '../../protocols/ids.js';
 import { salesDateBoundsSchema } from '../../protocols/data/sales-date.js';
+import { brokerLimitsSchema } from '../../protocols/mqtt/broker-limits.js';
+import { isReservedIdentity } from '../../protocols/reserved-ids.js';
 
 /** One POS login on the store broker (issue #5 "POS credentials"). */
 export const posUserSchema = z.object({
-  /** MQTT username the POS connects with. */
-  username: z.string().min(1).max(128),
+  /**
+   * MQTT username the POS connects with; none of fleetcast's reserved identities (issue #9).
+   * With the `mosquitto` backend also no `:` or whitespace (a password-file line is `user:hash`).
+   */
+  username: z.string().min(1).max(128).refine((name) => !isReservedIdentity(name), 'is reserved for fleetcast itself'),
   /** MQTT password; compared timing-safe (crypto.timingSafeEqual on SHA-256 digests). */
   password: z.string().min(8).max(256),
 });
@@ -23,8 +28,18 @@ export const tlsFilesSchema = z.object({
 export const posConfigSchema = z.object({
   /** Address to listen on; `0.0.0.0` for the store LAN, `127.0.0.1` for a POS on the same box. */
   host: z.string().min(1).default('127.0.0.1'),
-  /** TCP port of the embedded aedes broker (1883 plain, 8883 with TLS by convention). */
+  /** TCP port of the POS broker (1883 plain, 8883 with TLS by convention). */
   port: z.number().int().min(0).max(65_535).default(1883),
+  /**
+   * Which broker serves the POS (issue #9): `aedes`, embedded, MQTT 3.1.1, nothing to install;
+   * or `mosquitto`, a Mosquitto 2 the agent configures and supervises, for MQTT 5 tills
+   * (response topic + correlation data) as well as 3.1.1 ones.
+   */
+  backend: z.enum(['aedes', 'mosquitto']).default('aedes'),
+  /** The `mosquitto` 2.x binary run by the `mosquitto` backend. */
+  mosquittoBinary: z.string().min(1).default('/usr/sbin/mosquitto'),
+  /** Packet size (default 256 KiB), connections, CONNECT deadline and failed-login throttling of the POS listener. */
+  limits: brokerLimitsSchema.default({}),
   /** Serve MQTT over TLS with these files instead of plain TCP. */
   tls: tlsFilesSchema.optional(),
   /** Accepted POS logins; at least one, so no anonymous client can reach the scorer. */
@@ -33,6 +48,11 @@ export const posConfigSchema = z.object({
   maxPayloadBytes: z.number().int().min(1_024).max(16 * 1024 * 1024).default(256 * 1024),
   /** Score requests queued at once before new ones get FC_ERR_AGENT_OVERLOADED (protects memory). */
   maxInFlight: z.number().int().min(1).max(100_000).default(1_024),
+}).superRefine((pos, context) => {
+  if (pos.backend !== 'mosquitto') return;
+  pos.users.forEach((user, index) => {
+    if (!/^[^:\s]+$/.test(user.username)) context.addIssue({ code: 'custom', path: ['users', index, 'username'], message: 'must not contain ":" or whitespace with the mosquitto backend' });
+  });
 });
 
 /** Backoff between uplink reconnect attempts: min·2^attempt capped at max, ± jitter. */

@@ -14,7 +14,7 @@ import type { PersonalData } from '../privacy/personal-data.js';
 import type { ModelContexts } from '../scoring/model-contexts.js';
 import { errorReply, salvageFields } from './error-reply.js';
 import { resolveReplyTopic } from './reply-topic.js';
-import type { ReplyRoute } from './mqtt5/reply-route.js';
+import type { ReplyRoute } from './backends/pos-backend.js';
 
 /** Everything one score request touches. */
 export interface ScoreHandlerDeps {

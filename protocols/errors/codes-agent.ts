@@ -5,6 +5,7 @@ export const agentErrors = {
   FC_ERR_AGENT_CONFIG_WRITE_FAILED: { message: 'Agent config file could not be written', exitCode: 73 },
   FC_ERR_AGENT_DB_FAILED: { message: 'Agent database could not be opened or written', exitCode: 74 },
   FC_ERR_AGENT_LISTEN_FAILED: { message: 'Agent POS broker could not listen on its port', exitCode: 74 },
+  FC_ERR_AGENT_POS_BROKER_FAILED: { message: 'The POS Mosquitto could not be started (binary missing, bad config, socket path)', exitCode: 69 },
   FC_ERR_AGENT_NO_MODEL: { message: 'No model is serving on this agent', exitCode: 75 },
   FC_ERR_AGENT_MODEL_LOAD_FAILED: { message: 'Model could not be loaded for serving', exitCode: 70 },
   FC_ERR_AGENT_SCORING_FAILED: { message: 'Scoring failed', exitCode: 70 },

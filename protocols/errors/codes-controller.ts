@@ -23,6 +23,7 @@ export const controllerErrors = {
   FC_ERR_BROKER_START: { message: 'Broker adapter could not start (port in use, TLS material unreadable, provisioning endpoint unreachable)', exitCode: 75 },
   FC_ERR_BROKER_CONFIG: { message: 'Broker adapter configuration is invalid', exitCode: 78 },
   FC_ERR_BROKER_PROVISIONING: { message: 'Broker could not provision or de-provision a device', exitCode: 75 },
+  FC_ERR_IDENTITY_RESERVED: { message: 'Identity is reserved for fleetcast itself (controller, broker, agent) and cannot be enrolled or used by a client', exitCode: 65 },
   FC_ERR_AWS_IOT_LIMIT: { message: 'Topic or payload exceeds an AWS IoT Core limit', exitCode: 65 },
   FC_ERR_LINK_SENDER_MISMATCH: { message: 'Message sender does not match the device of its topic', exitCode: 77 },
   FC_ERR_LINK_UNEXPECTED_CHANNEL: { message: 'Message arrived on a channel the controller does not consume', exitCode: 65 },

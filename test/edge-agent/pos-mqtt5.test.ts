@@ -10,10 +10,14 @@ import { scoreResponseMessageSchema } from '../../protocols/messages/pos/score-r
 import { errorReplySchema } from '../../protocols/messages/error-reply.js';
 import { posStatusSchema } from '../../protocols/messages/pos/status.js';
 import { POS_USER, makeModelDir, startAgentProcess, writeAgentConfig, type AgentProcess } from './helpers/agent-fixture.js';
-import { collect, connectPos, scoreRequest, subscribeGranted, waitFor } from './helpers/pos-client.js';
+import { collect, connectMqtt, connectPos, scoreRequest, subscribeGranted, waitFor } from './helpers/pos-client.js';
 
 // Issue #5: MQTT 5 POS clients (response topic + correlation data) next to 3.1.1 ones, against a
-// real agent process with a real bundle.
+// real agent process with a real bundle — through the Mosquitto POS backend the agent configures
+// and supervises (issue #9 "MQTT 5 through Mosquitto"; aedes 1.x speaks 3.1.1 only).
+
+/** Largest packet the POS listener (and Mosquitto's max_packet_size) accepts in these tests. */
+const MAX_PACKET = 4_096 + 8 * 1024;
 
 const run = promisify(execFile);
 let agent: AgentProcess;
@@ -21,7 +25,7 @@ let agent: AgentProcess;
 test.before(async () => {
   const { root } = await makeModelDir('gbdt');
   const config = await writeAgentConfig(root, {
-    pos: { host: '127.0.0.1', port: 0, users: [POS_USER, { username: 'other-pos', password: 'other-secret-2' }], maxPayloadBytes: 4_096 },
+    pos: { host: '127.0.0.1', port: 0, backend: 'mosquitto', users: [POS_USER, { username: 'other-pos', password: 'other-secret-2' }], maxPayloadBytes: 4_096, limits: { maxPacketBytes: MAX_PACKET } },
   });
   agent = await startAgentProcess(config);
 });
@@ -42,16 +46,8 @@ function v5Options(clientId: string, extra: Partial<IClientOptions> = {}): IClie
 }
 
 /** Connects a real mqtt.js MQTT 5 client; rejects with mqtt.js' error (its `code` is the CONNACK reason). */
-async function connectV5(clientId: string, extra: Partial<IClientOptions> = {}): Promise<MqttClient> {
-  const client = mqtt.connect(`mqtt://127.0.0.1:${agent.posPort}`, v5Options(clientId, extra));
-  await new Promise<void>((resolve, reject) => {
-    client.once('connect', () => resolve());
-    client.once('error', (error) => {
-      client.end(true);
-      reject(error);
-    });
-  });
-  return client;
+function connectV5(clientId: string, extra: Partial<IClientOptions> = {}): Promise<MqttClient> {
+  return connectMqtt(`mqtt://127.0.0.1:${agent.posPort}`, v5Options(clientId, extra));
 }
 
 function collectV5(client: MqttClient): Received[] {
@@ -126,16 +122,30 @@ test.serial('MQTT 5: wrong password or unknown user is refused with CONNACK 0x86
   t.is((badId as Error & { code?: number }).code, 0x85);
 });
 
-test.serial('MQTT 5 ACL: other reply topics and # get SUBACK 0x87; refused publishes get PUBACK 0x87', async (t) => {
+test.serial('MQTT 5 ACL: other reply topics and wildcards never deliver; refused publishes get PUBACK 0x87', async (t) => {
   const v5 = await connectV5('till-acl');
+  const other = await connectV5('someone-else', { username: 'other-pos', password: 'other-secret-2' });
   try {
-    t.deepEqual(await subscribeReasons(v5, ['pos/v1/score/res/someone-else', '#', 'pos/v1/score/res/+', 'pos/v1/score/res/till-acl/#', 'pos/v1/status']), [0x87, 0x87, 0x87, 0, 0]);
+    const snooped = collectV5(v5);
+    const otherInbox = collectV5(other);
+    // Mosquitto 2.0 grants a forbidden filter (or answers 0x87) and filters every delivery through the ACL.
+    const codes = await subscribeReasons(v5, ['pos/v1/score/res/someone-else', '#', 'pos/v1/score/res/+', 'pos/v1/score/res/till-acl/#', 'pos/v1/status']);
+    t.deepEqual(codes.slice(3), [0, 0]);
+    t.true(codes.slice(0, 3).every((code) => code === 0 || code === 0x87), JSON.stringify(codes));
     const refused = await t.throwsAsync(v5.publishAsync('pos/v1/score/res/someone-else', 'spoof', { qos: 1 }));
     t.is((refused as Error & { code?: number }).code, 0x87);
-    // The connection survives a refused publish.
-    t.deepEqual(await subscribeReasons(v5, ['pos/v1/score/res/till-acl']), [0]);
+    // The other login's own reply arrives there, and nowhere else.
+    t.deepEqual(await subscribeReasons(other, ['pos/v1/score/res/someone-else']), [0]);
+    await other.publishAsync('pos/v1/score/req', JSON.stringify(scoreRequest(ROWS.slice(0, 1))), { qos: 1, properties: { responseTopic: 'pos/v1/score/res/someone-else', correlationData: Buffer.from('mine') } });
+    await waitFor(() => otherInbox.some((r) => r.topic === 'pos/v1/score/res/someone-else'), 10_000, 'the other login\'s reply');
+    // A request of till-acl after it proves deliveries to till-acl are flowing.
+    await v5.publishAsync('pos/v1/score/req', JSON.stringify(scoreRequest(ROWS.slice(0, 1))), { qos: 1, properties: { responseTopic: 'pos/v1/score/res/till-acl/x', correlationData: Buffer.from('own') } });
+    await waitFor(() => snooped.some((r) => r.topic === 'pos/v1/score/res/till-acl/x'), 10_000, 'own reply');
+    t.false(snooped.some((r) => r.topic === 'pos/v1/score/res/someone-else' && r.packet.properties?.correlationData?.toString() === 'mine'), 'another login\'s reply never reaches till-acl');
+    t.false(otherInbox.some((r) => r.topic === 'pos/v1/score/res/someone-else' && JSON.stringify(r.message).includes('spoof')));
   } finally {
     await v5.endAsync();
+    await other.endAsync();
   }
 });
 
@@ -202,17 +212,17 @@ async function rawV5(clientId: string, keepalive = 0): Promise<{ socket: Socket;
   return { socket, packets, closed };
 }
 
-test.serial('MQTT 5 limits: CONNACK advertises them; an over-size packet ends the session with 0x95, QoS 2 with 0x9B', async (t) => {
+test.serial('MQTT 5 limits: CONNACK advertises them; an over-size packet closes the connection, QoS 2 gets DISCONNECT 0x9B', async (t) => {
   const big = await rawV5('till-raw-big');
   const connack = big.packets[0];
   if (connack.cmd !== 'connack') return t.fail(`expected CONNACK, got ${connack.cmd}`);
   t.is(connack.reasonCode, 0);
   t.is(connack.properties?.maximumQoS, 1);
-  t.is(connack.properties?.maximumPacketSize, 4_096 + 8 * 1024);
+  t.is(connack.properties?.maximumPacketSize, MAX_PACKET);
+  // The agent's listener closes the socket at the packet's fixed header, before reading its body (issue #9).
   big.socket.write(mqttPacket.generate({ cmd: 'publish', topic: 'pos/v1/score/req', payload: Buffer.alloc(20_000, 0x20), qos: 0, retain: false, dup: false }, { protocolVersion: 5 }));
   await big.closed;
-  const disconnect = big.packets.find((p) => p.cmd === 'disconnect');
-  t.is(disconnect?.cmd === 'disconnect' ? disconnect.reasonCode : undefined, 0x95);
+  t.false(big.packets.some((p) => p.cmd === 'publish'));
 
   const qos2 = await rawV5('till-raw-qos2');
   qos2.socket.write(mqttPacket.generate({ cmd: 'publish', topic: 'pos/v1/score/req', payload: '{}', qos: 2, messageId: 1, retain: false, dup: false }, { protocolVersion: 5 }));
@@ -221,26 +231,21 @@ test.serial('MQTT 5 limits: CONNACK advertises them; an over-size packet ends th
   t.is(refused?.cmd === 'disconnect' ? refused.reasonCode : undefined, 0x9b);
 });
 
-test.serial('MQTT 5 keepalive: a silent client is dropped with 0x8D after 1.5 × keepalive; PINGREQ keeps it', async (t) => {
+test.serial('MQTT 5 keepalive: a silent client is dropped; one sending PINGREQ is kept', async (t) => {
   const silent = await rawV5('till-raw-silent', 1);
   const pinging = await rawV5('till-raw-ping', 1);
-  const started = Date.now();
   const ping = setInterval(() => pinging.socket.write(mqttPacket.generate({ cmd: 'pingreq' }, { protocolVersion: 5 })), 400);
   try {
     await silent.closed;
-    const elapsed = Date.now() - started;
-    t.true(elapsed >= 1_200 && elapsed < 4_000, `dropped after ${elapsed} ms`);
-    const disconnect = silent.packets.find((p) => p.cmd === 'disconnect');
-    t.is(disconnect?.cmd === 'disconnect' ? disconnect.reasonCode : undefined, 0x8d);
     t.false(pinging.socket.destroyed);
-    t.true(pinging.packets.some((p) => p.cmd === 'pingresp'));
+    await waitFor(() => pinging.packets.some((p) => p.cmd === 'pingresp'), 5_000, 'PINGRESP');
   } finally {
     clearInterval(ping);
     pinging.socket.destroy();
   }
 });
 
-test.serial('a CONNECT split into 1-byte TCP writes is still routed by protocol level (3.1.1 → aedes, 5 → MQTT 5 front)', async (t) => {
+test.serial('a CONNECT split into 1-byte TCP writes is still admitted, in either protocol version', async (t) => {
   for (const protocolVersion of [4, 5] as const) {
     const socket = connectTcp(agent.posPort, '127.0.0.1');
     socket.setNoDelay(true);
@@ -257,19 +262,19 @@ test.serial('a CONNECT split into 1-byte TCP writes is still routed by protocol 
     await waitFor(() => packets.length > 0, 5_000, `CONNACK for protocol ${protocolVersion}`);
     const connack = packets[0];
     if (connack.cmd !== 'connack') return t.fail(`expected CONNACK, got ${connack.cmd}`);
-    // A 3.1.1 CONNACK carries returnCode and no properties; the MQTT 5 front's carries both.
+    // A 3.1.1 CONNACK carries returnCode and no properties; an MQTT 5 one carries both.
     t.is(protocolVersion === 5 ? connack.reasonCode : connack.returnCode, 0);
     t.is(connack.properties?.maximumQoS, protocolVersion === 5 ? 1 : undefined);
     socket.destroy();
   }
 });
 
-test.serial('MQTT 5 over TLS: the protocol sniffing works on the decrypted stream; shutdown sends DISCONNECT 0x8B', async (t) => {
+test.serial('MQTT 5 over TLS: the listener decrypts and pipes to Mosquitto; a clean shutdown closes the client and exits 0', async (t) => {
   const { root } = await makeModelDir('gbdt');
   const certFile = join(root, 'pos.crt');
   const keyFile = join(root, 'pos.key');
   await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile]);
-  const tlsAgent = await startAgentProcess(await writeAgentConfig(root, { pos: { host: '127.0.0.1', port: 0, users: [POS_USER], tls: { certFile, keyFile } } }));
+  const tlsAgent = await startAgentProcess(await writeAgentConfig(root, { pos: { host: '127.0.0.1', port: 0, backend: 'mosquitto', users: [POS_USER], tls: { certFile, keyFile } } }));
   t.teardown(() => void tlsAgent.stop());
   const client = mqtt.connect(`mqtts://127.0.0.1:${tlsAgent.posPort}`, { ...v5Options('till-tls-v5'), ca: await readFile(certFile) });
   await new Promise((resolve, reject) => {
@@ -282,9 +287,11 @@ test.serial('MQTT 5 over TLS: the protocol sniffing works on the decrypted strea
   await waitFor(() => inbox.length === 1, 5_000, 'TLS MQTT 5 reply');
   t.is(inbox[0].packet.properties?.correlationData?.toString(), 'tls');
   t.like(inbox[0].message, { type: 'score-result', model: { name: 'demand', version: 3 } });
-  // Shutting down with an MQTT 5 client still connected: DISCONNECT 0x8B, and the agent exits 0.
-  const serverDisconnect = new Promise<number | undefined>((resolve) => client.once('disconnect', (packet) => resolve(packet.reasonCode)));
+  // Shutting down with an MQTT 5 client still connected: Mosquitto 2.0 closes the connection (it
+  // sends no DISCONNECT 0x8B), the agent stops Mosquitto and exits 0.
+  const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
   t.is(await tlsAgent.stop(), 0);
-  t.is(await serverDisconnect, 0x8b);
+  await closed;
+  t.false(client.connected);
   client.end(true);
 });

@@ -19,8 +19,9 @@ import { z } from 'zod';
 import { createLogger } from '../../../protocols/runtime/logger.js';
 import { FleetcastError } from '../../../protocols/errors/fleetcast-error.js';
 import { deviceChannelNames, deviceTopic } from '../../../protocols/topics.js';
+import { RESERVED_IDENTITIES } from '../../../protocols/reserved-ids.js';
 import type { EnrolEvent } from '../../fleet/fleet.js';
-import type { BrokerAdapter, DeviceEndpoint, MqttConnectionOptions } from '../adapter.js';
+import { assertDeviceIdentity, type BrokerAdapter, type DeviceEndpoint, type MqttConnectionOptions } from '../adapter.js';
 import { assertAwsIotTopic } from './limits.js';
 import { controllerPolicyDocument, devicePolicyDocument } from './policy.js';
 import { resolveUnder } from '../../../protocols/paths.js';
@@ -73,7 +74,7 @@ export class AwsIotAdapter implements BrokerAdapter {
     this.client = new IoTClient({ region: options.region, endpoint: options.endpoint, credentials: options.credentials, maxAttempts: 2 });
     this.devicePolicyName = options.devicePolicyName ?? 'fleetcast-device';
     this.thingGroupName = options.thingGroupName ?? 'fleetcast-fleet';
-    this.controllerThingName = options.controllerThingName ?? 'fleetcast-controller';
+    this.controllerThingName = options.controllerThingName ?? RESERVED_IDENTITIES.controller;
   }
 
   /** Finds the data endpoint, ensures both policies, the thing group and the controller's certificate. */
@@ -115,6 +116,7 @@ export class AwsIotAdapter implements BrokerAdapter {
   /** Creates the thing in the fleet group with an active certificate and the device policy attached. */
   async provisionDevice(event: EnrolEvent): Promise<void> {
     const deviceId = event.device.id;
+    assertDeviceIdentity(deviceId, this.controllerThingName);
     for (const channel of deviceChannelNames) assertAwsIotTopic(deviceTopic(deviceId, channel));
     try {
       await this.createThingWithCertificate(deviceId, this.devicePolicyName, { store: event.device.store, region: event.device.region, profile: event.device.profile });
@@ -126,6 +128,7 @@ export class AwsIotAdapter implements BrokerAdapter {
 
   /** Detaches and deactivates every certificate of the thing, so AWS refuses its next connection. */
   async deprovisionDevice(deviceId: string): Promise<void> {
+    assertDeviceIdentity(deviceId, this.controllerThingName);
     try {
       const { principals = [] } = await this.client.send(new ListThingPrincipalsCommand({ thingName: deviceId }));
       for (const principal of principals) {

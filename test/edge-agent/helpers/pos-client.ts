@@ -1,4 +1,4 @@
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { randomUUID } from 'node:crypto';
 import { POS_USER } from './agent-fixture.js';
 
@@ -7,14 +7,22 @@ export function scoreRequest(rows: unknown[], extra: Record<string, unknown> = {
   return { v: 1, id: randomUUID(), ts: new Date().toISOString(), sender: { role: 'pos', id: 'till-1' }, type: 'score', rows, ...extra };
 }
 
-/** Connects a real MQTT 3.1.1 client to the agent's POS broker. */
-export async function connectPos(port: number, clientId: string, credentials: { username: string; password: string } = POS_USER): Promise<MqttClient> {
-  const client = mqtt.connect(`mqtt://127.0.0.1:${port}`, { clientId, username: credentials.username, password: credentials.password, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5_000 });
+/** Connects once (no reconnect); rejects with mqtt.js' error, whose `code` is the CONNACK refusal. */
+export async function connectMqtt(url: string, options: IClientOptions): Promise<MqttClient> {
+  const client = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 5_000, ...options });
   await new Promise<void>((resolve, reject) => {
     client.once('connect', () => resolve());
-    client.once('error', reject);
+    client.once('error', (error) => {
+      client.end(true);
+      reject(error);
+    });
   });
   return client;
+}
+
+/** Connects a real MQTT 3.1.1 client to the agent's POS broker. */
+export function connectPos(port: number, clientId: string, credentials: { username: string; password: string } = POS_USER): Promise<MqttClient> {
+  return connectMqtt(`mqtt://127.0.0.1:${port}`, { clientId, username: credentials.username, password: credentials.password, protocolVersion: 4 });
 }
 
 /** Subscribes and returns the granted QoS of each filter (128 = refused). */

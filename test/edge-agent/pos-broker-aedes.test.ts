@@ -1,0 +1,4 @@
+import test from 'ava';
+import { posBrokerContract } from './pos-broker-contract.js';
+
+posBrokerContract(test, 'aedes', [4]);
