@@ -122,9 +122,9 @@ export class UpdateManager {
     return this.deployment;
   }
 
-  /** Publishes queued events (call when the uplink connects). */
+  /** Publishes queued events (call when the uplink connects: a publish lost with the old connection is abandoned and sent again). */
   flushEvents(): Promise<void> {
-    return this.reporter.flush();
+    return this.reporter.restart();
   }
 
   /**
