@@ -29,9 +29,12 @@ export interface DeviceLinkOptions {
   onInboundError?: (error: FleetcastError, topic: string) => void;
   /** Delay between reconnect attempts after any failure (default 0.5 s doubling to 30 s, ±20 %). */
   reconnect?: BackoffPolicy;
-  /** Called after every successful (re)connect and subscribe (tests observe reconnects). */
-  onConnected?: () => void;
+  /** Observes the session: every (re)connect and subscribe, every refused login (tests, metrics). */
+  onConnectionEvent?: (event: LinkConnectionEvent) => void;
 }
+
+/** What `onConnectionEvent` reports; `refused` carries the CONNACK return code (4: bad credentials, 5: not authorized). */
+export type LinkConnectionEvent = { type: 'connected' } | { type: 'refused'; reasonCode: number };
 
 const DEFAULT_RECONNECT: BackoffPolicy = { minMs: 500, maxMs: 30_000, jitter: 0.2 };
 
@@ -83,7 +86,11 @@ export class DeviceLink {
     });
     this.client = client;
     client.on('message', (topic, payload) => this.track(this.handle(topic, payload)));
-    client.on('error', (error) => log.warn({ err: error.message, reasonCode: (error as { code?: unknown }).code }, 'broker connection error; reconnecting with backoff'));
+    client.on('error', (error) => {
+      const reasonCode = (error as { code?: unknown }).code;
+      log.warn({ err: error.message, reasonCode }, 'broker connection error; reconnecting with backoff');
+      if (typeof reasonCode === 'number') this.options.onConnectionEvent?.({ type: 'refused', reasonCode });
+    });
     client.on('close', () => this.scheduleReconnect());
     const connected = new Promise<void>((resolve) => client.on('connect', () => void this.onConnect(client).then(resolve)));
     await connected;
@@ -115,7 +122,7 @@ export class DeviceLink {
     }
     if (this.attempt > 0) log.info({ attempts: this.attempt }, 'device link reconnected');
     this.attempt = 0;
-    this.options.onConnected?.();
+    this.options.onConnectionEvent?.({ type: 'connected' });
   }
 
   private scheduleReconnect(): void {

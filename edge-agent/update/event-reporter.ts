@@ -33,6 +33,7 @@ export class EventReporter {
   private again = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private failures = 0;
+  private stopped = false;
 
   constructor(
     private readonly store: UpdateStateStore,
@@ -45,13 +46,13 @@ export class EventReporter {
 
   /** Starts a flush (or schedules another after the running one); resolves when this drain ends. */
   flush(): Promise<void> {
-    if (!this.uplink) return Promise.resolve();
+    if (!this.uplink || this.stopped) return Promise.resolve();
     if (this.running) {
       this.again = true;
       return this.running;
     }
     const generation = this.generation;
-    const running = this.drain(generation).finally(() => {
+    const running = this.drain(generation).catch((error: unknown) => this.logger.error({ err: error }, 'deployment event queue unreadable')).finally(() => {
       if (this.running === running) this.running = null;
       if (this.again && generation === this.generation) {
         this.again = false;
@@ -77,9 +78,17 @@ export class EventReporter {
     return this.flush();
   }
 
+  /** Stops retrying (shutdown); queued events stay in SQLite for the next start. */
+  stop(): void {
+    this.generation += 1;
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
   /** One retry timer at a time; unref'd so it never keeps a finished CLI process alive. */
   private retryLater(): void {
-    if (this.retryTimer) return;
+    if (this.retryTimer || this.stopped) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       void this.flush();
