@@ -78,7 +78,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
   const reply = (topic: string, message: unknown): void => {
     broker?.aedes.publish({ cmd: 'publish', topic, payload: JSON.stringify(message), qos: 0, retain: false, dup: false }, () => undefined);
   };
-  const scoreHandler = new ScoreHandler({ sender, engine, contexts, stats, served, personal, logger, maxPayloadBytes: config.pos.maxPayloadBytes, maxInFlight: config.pos.maxInFlight, reply, sameLogin: (a, b) => broker?.logins.same(a, b) ?? false });
+  const scoreHandler = new ScoreHandler({ sender, engine, contexts, stats, served, personal, logger, maxPayloadBytes: config.pos.maxPayloadBytes, maxInFlight: config.pos.maxInFlight, maxQueuedPerLogin: config.pos.maxQueuedPerLogin, loginOf: (clientId) => broker?.logins.usernameOf(clientId), reply, sameLogin: (a, b) => broker?.logins.same(a, b) ?? false });
   const actualsDeps: ActualsHandlerDeps = { sender, actuals, served, accuracy, logger, maxPayloadBytes: config.pos.maxPayloadBytes, reply };
 
   broker = await PosBroker.start(config.pos, logger, (packet, clientId, route) => {

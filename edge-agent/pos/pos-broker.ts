@@ -37,7 +37,13 @@ export class PosLogins {
     if (this.byClient.get(client.id)?.client === client) this.byClient.delete(client.id);
   }
 
+  /** The username `clientId` is connected under (the scoring queue's fair-share key, issue #9). */
+  usernameOf(clientId: string): string | undefined {
+    return this.byClient.get(clientId)?.username;
+  }
+
   /** True when both clients are connected under the same username. */
+
   same(clientId: string, otherClientId: string): boolean {
     const username = this.byClient.get(clientId)?.username;
     return username !== undefined && username === this.byClient.get(otherClientId)?.username;
