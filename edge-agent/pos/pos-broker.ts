@@ -43,7 +43,6 @@ export class PosLogins {
   }
 
   /** True when both clients are connected under the same username. */
-
   same(clientId: string, otherClientId: string): boolean {
     const username = this.byClient.get(clientId)?.username;
     return username !== undefined && username === this.byClient.get(otherClientId)?.username;

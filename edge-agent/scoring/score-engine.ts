@@ -194,22 +194,33 @@ export class ScoreEngine {
     return worker;
   }
 
-  /** A run or load missed its deadline: fail it as a timeout, then replace the worker that hangs. */
+  /**
+   * A run or load missed its deadline: fail it as a timeout and replace the worker that hangs.
+   * The old thread is abandoned, not terminated — terminating a thread inside `session.run`
+   * aborts the whole process (onnxruntime-node 1.30) — and asked to shut down, which it does
+   * cleanly once the stuck run returns; its late replies are ignored.
+   */
   private onHung(runId: number | null): void {
     const worker = this.worker;
+    if (!worker) return;
     if (runId !== null) this.settle(this.pendingRuns, runId)?.reject(new FleetcastError('FC_ERR_AGENT_SCORING_TIMEOUT', `no answer within ${this.options.runDeadlineMs} ms`));
-    this.logger.error({ runId }, 'scoring worker hung; restarting it');
-    // `exit` follows and does the rest (pending work rejected, new worker, models reloaded).
-    void worker?.terminate();
+    worker.postMessage({ type: 'shutdown' } satisfies WorkerRequest);
+    worker.unref();
+    this.replace('hung', null);
   }
 
   private onExit(exitCode: number): void {
+    this.replace('exited', exitCode);
+  }
+
+  /** The worker is gone (died or abandoned): reject what it owed, then start a new one. */
+  private replace(reason: 'hung' | 'exited', exitCode: number | null): void {
     this.worker = null;
     if (this.closing) return;
-    this.failPending('FC_ERR_AGENT_WORKER_RESTARTED', `scoring worker exited with ${exitCode}`);
+    this.failPending('FC_ERR_AGENT_WORKER_RESTARTED', `scoring worker ${reason}${exitCode === null ? '' : ` with ${exitCode}`}`);
     const delay = this.crashStreak === 0 ? 0 : backoffDelayMs(this.options.restartBackoff, this.crashStreak - 1);
     this.crashStreak += 1;
-    this.logger.error({ exitCode, restarts: this.restarts + 1, delayMs: delay }, 'scoring worker stopped; restarting');
+    this.logger.error({ reason, exitCode, restarts: this.restarts + 1, delayMs: delay }, 'scoring worker stopped; restarting');
     this.restartTimer = setTimeout(() => this.restart(), delay);
   }
 
