@@ -50,6 +50,20 @@ export async function downloadOverHttp(job: HttpDownloadJob, options: HttpTransf
   for (let attempt = 1; attempt <= options.maxAttempts && offset < job.size; attempt += 1) {
     if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(options.retry, attempt - 2)));
     const startedAt = offset;
+    // Bytes received but not yet written, fsync'd and recorded; kept across a cut (below).
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const commit = async (): Promise<void> => {
+      if (pendingBytes === 0) return;
+      const bytes = Buffer.concat(pending);
+      pending = [];
+      pendingBytes = 0;
+      if (offset + bytes.length > job.size) throw new FleetcastError('FC_ERR_UPDATE_BUNDLE_HASH_MISMATCH', `server sent more than ${job.size} bytes`);
+      await job.file.writeAt(offset, bytes);
+      await job.file.sync();
+      offset += bytes.length;
+      job.onChunk(offset);
+    };
     const controller = new AbortController();
     let idle = setTimeout(() => controller.abort(), options.idleTimeoutMs);
     const touch = (): void => {
@@ -71,19 +85,6 @@ export async function downloadOverHttp(job: HttpDownloadJob, options: HttpTransf
         throw new Error(`content-range ${response.headers.get('content-range')} does not start at ${offset}`);
       }
       if (!response.body) throw new Error('no body');
-      let pending: Buffer[] = [];
-      let pendingBytes = 0;
-      const commit = async (): Promise<void> => {
-        if (pendingBytes === 0) return;
-        const bytes = Buffer.concat(pending);
-        if (offset + bytes.length > job.size) throw new FleetcastError('FC_ERR_UPDATE_BUNDLE_HASH_MISMATCH', `server sent more than ${job.size} bytes`);
-        await job.file.writeAt(offset, bytes);
-        await job.file.sync();
-        offset += bytes.length;
-        job.onChunk(offset);
-        pending = [];
-        pendingBytes = 0;
-      };
       for await (const chunk of response.body) {
         touch();
         pending.push(Buffer.from(chunk));
@@ -93,6 +94,8 @@ export async function downloadOverHttp(job: HttpDownloadJob, options: HttpTransf
       await commit();
     } catch (error) {
       if (error instanceof FleetcastError) throw error;
+      // What arrived before the cut counts: the next request resumes after it (issue #9).
+      await commit();
       lastProblem = error instanceof Error ? error.message : String(error);
       job.logger.warn({ url: job.url, offset, attempt, problem: lastProblem }, 'HTTP download interrupted; resuming');
     } finally {
