@@ -132,15 +132,7 @@ export class ScoreEngine {
   run(slot: ModelSlot, data: Float32Array, rows: number): Promise<Float32Array> {
     if (rows <= INLINE_MAX_ROWS) return this.runInline(slot, data, rows);
     const id = this.nextRunId++;
-    return new Promise<Float32Array>((resolve, reject) => {
-      if (!this.worker) {
-        reject(new FleetcastError('FC_ERR_AGENT_WORKER_RESTARTED', 'the scoring worker is restarting'));
-        return;
-      }
-      const timer = setTimeout(() => this.onHung(id), this.options.runDeadlineMs);
-      this.pendingRuns.set(id, { resolve, reject, timer });
-      this.post({ type: 'run', id, token: slot.token, rows, data }, [data.buffer as ArrayBuffer]);
-    });
+    return this.send(this.pendingRuns, id, this.options.runDeadlineMs, () => this.onHung(id), { type: 'run', id, token: slot.token, rows, data }, [data.buffer as ArrayBuffer]);
   }
 
   private async runInline(slot: ModelSlot, data: Float32Array, rows: number): Promise<Float32Array> {
@@ -170,14 +162,18 @@ export class ScoreEngine {
   }
 
   private loadInWorker(token: number, model: ActiveModel): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+    return this.send(this.pendingLoads, token, this.options.loadDeadlineMs, () => this.onHung(null), loadRequest(token, model));
+  }
+
+  /** Posts a request whose answer settles `pending[key]`, or `onLate` runs at the deadline. */
+  private send<T>(pending: Map<number, Pending<T>>, key: number, deadlineMs: number, onLate: () => void, request: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
       if (!this.worker) {
         reject(new FleetcastError('FC_ERR_AGENT_WORKER_RESTARTED', 'the scoring worker is restarting'));
         return;
       }
-      const timer = setTimeout(() => this.onHung(null), this.options.loadDeadlineMs);
-      this.pendingLoads.set(token, { resolve, reject, timer });
-      this.post(loadRequest(token, model));
+      pending.set(key, { resolve, reject, timer: setTimeout(onLate, deadlineMs) });
+      this.post(request, transfer);
     });
   }
 

@@ -4,10 +4,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { runCli } from '../helpers/run-cli.js';
 import { makeBundleSet, tempDir, type BundleSet } from '../cloud-controller/helpers.js';
 import { eventually } from '../cloud-controller/broker/mqtt-helpers.js';
-import { api, prepareAgent, servingModel, spawnJson, startAgentProcess, type AgentProcess } from './e2e-helpers.js';
+import { api, operatorWithProductionModel, prepareAgent, servingModel, spawnJson, startAgentProcess, type AgentProcess } from './e2e-helpers.js';
 
 /**
  * Issue #9 acceptance with real processes (`fleetcast controller` with embedded aedes, a real
@@ -48,13 +47,7 @@ async function startFleet(t: ExecutionContext, controllerConfig: Record<string, 
   writeFileSync(configPath, JSON.stringify(controllerConfig));
   const first = await startController(t, cwd, configPath, 0);
   const brokerPort = Number(new URL(first.info.broker).port);
-  const created = await runCli(['controller', 'token', 'create', '--role', 'operator', '--name', 'e2e', '--json'], { cwd });
-  t.is(created.code, 0, created.stderr);
-  const { token } = JSON.parse(created.stdout) as { token: string };
-  const keyPath = join(cwd, 'signer.pub.pem');
-  writeFileSync(keyPath, set.key.publicKeyPem);
-  t.is((await runCli(['registry', 'push', set.bundles[0].path, '--json'], { cwd, env: { FLEETCAST_TRUSTED_KEYS: keyPath } })).code, 0);
-  t.is((await api(first.info.api, token, 'POST', '/v1/models/demand/versions/1/stage', { stage: 'Production' })).status, 200);
+  const token = await operatorWithProductionModel(t, cwd, first.info.api, set);
   const enrolled = await api(first.info.api, token, 'POST', '/v1/devices', { id: 'store-1', store: 'store-1', region: 'eu-west', timezone: 'Europe/Berlin', profile: 'generic', tags: ['e2e'] });
   t.is(enrolled.status, 201);
   const agent = await prepareAgent(t, cwd, 'store-1', first.info.broker, enrolled.json.secret as string, set);

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
 import { makeBundleSet, tempDir } from '../cloud-controller/helpers.js';
-import { api, prepareAgent, servingModel, spawnJson, startAgentProcess, type AgentProcess } from './e2e-helpers.js';
+import { api, operatorWithProductionModel, prepareAgent, servingModel, spawnJson, startAgentProcess, type AgentProcess } from './e2e-helpers.js';
 import { freePort, killMosquitto, startMosquitto } from '../cloud-controller/broker/mosquitto-process.js';
 import { eventually } from '../cloud-controller/broker/mqtt-helpers.js';
 
@@ -38,13 +38,7 @@ async function deployToThreeAgents(t: ExecutionContext, kind: 'aedes' | 'mosquit
   });
   t.is(info.brokerKind, kind === 'aedes' ? 'aedes' : 'mqtt', JSON.stringify(info));
 
-  const created = await runCli(['controller', 'token', 'create', '--role', 'operator', '--name', 'e2e', '--json'], { cwd });
-  t.is(created.code, 0, created.stderr);
-  const { token } = JSON.parse(created.stdout) as { token: string };
-  const keyPath = join(cwd, 'signer.pub.pem');
-  writeFileSync(keyPath, set.key.publicKeyPem);
-  t.is((await runCli(['registry', 'push', set.bundles[0].path, '--json'], { cwd, env: { FLEETCAST_TRUSTED_KEYS: keyPath } })).code, 0);
-  t.is((await api(info.api, token, 'POST', '/v1/models/demand/versions/1/stage', { stage: 'Production' })).status, 200);
+  const token = await operatorWithProductionModel(t, cwd, info.api, set);
 
   const agents: AgentProcess[] = [];
   for (const deviceId of ['store-1', 'store-2', 'store-3']) {

@@ -85,3 +85,15 @@ export async function startAgentProcess(t: ExecutionContext, agent: AgentProcess
   agent.posPort = info.posPort;
 }
 
+
+/** Creates an operator token, pushes the set's first bundle and promotes it to Production; returns the token. */
+export async function operatorWithProductionModel(t: ExecutionContext, cwd: string, apiUrl: string, set: BundleSet): Promise<string> {
+  const created = await runCli(['controller', 'token', 'create', '--role', 'operator', '--name', 'e2e', '--json'], { cwd });
+  t.is(created.code, 0, created.stderr);
+  const { token } = JSON.parse(created.stdout) as { token: string };
+  const keyPath = join(cwd, 'signer.pub.pem');
+  writeFileSync(keyPath, set.key.publicKeyPem);
+  t.is((await runCli(['registry', 'push', set.bundles[0].path, '--json'], { cwd, env: { FLEETCAST_TRUSTED_KEYS: keyPath } })).code, 0);
+  t.is((await api(apiUrl, token, 'POST', `/v1/models/${set.bundles[0].manifest.model.name}/versions/1/stage`, { stage: 'Production' })).status, 200);
+  return token;
+}

@@ -42,59 +42,55 @@ function captureLogger(): { logger: pino.Logger; lines: Array<{ level: number; m
 }
 
 /**
- * Issue #9 finding 6: a QoS 1 publish lost with its connection (mqtt.js never calls back)
- * held the sender forever. The port below loses the first publish exactly that way — its
- * promise never settles — and delivers every later one.
+ * An uplink that loses its first publish the way mqtt.js did after a reconnect — the promise
+ * never settles — and delivers every later one; `lost` resolves at the loss, `delivered`
+ * once `expected` events went through.
  */
-test('event sender: a publish lost with the connection is sent again after the reconnect; every event is dequeued in order', async (t) => {
-  const store = openStore(t);
-  const queued = queueEvents(store, 3);
-  const delivered: string[] = [];
-  let lost = 0;
-  let wake: () => void = () => undefined;
-  const firstLost = new Promise<void>((resolve) => (wake = resolve));
+function losesFirstPublish(expected: number): { uplink: UplinkPort; ids: string[]; lost: Promise<void>; delivered: Promise<void> } {
+  const ids: string[] = [];
+  let calls = 0;
+  let onLost: () => void = () => undefined;
+  let onDelivered: () => void = () => undefined;
+  const lost = new Promise<void>((resolve) => (onLost = resolve));
+  const delivered = new Promise<void>((resolve) => (onDelivered = resolve));
   const uplink: UplinkPort = {
     publish: (_channel, message) => {
-      if (lost === 0) {
-        lost += 1;
-        wake();
+      calls += 1;
+      if (calls === 1) {
+        onLost();
         return new Promise(() => undefined);
       }
-      delivered.push((message as DeploymentEvent).id);
+      ids.push((message as DeploymentEvent).id);
+      if (ids.length === expected) onDelivered();
       return Promise.resolve();
     },
     subscribe: () => () => undefined,
   };
-  const reporter = new EventReporter(store, uplink, captureLogger().logger, { publishTimeoutMs: 60_000 });
+  return { uplink, ids, lost, delivered };
+}
+
+/** Issue #9 finding 6: a QoS 1 publish lost with its connection held the sender forever. */
+test('event sender: a publish lost with the connection is sent again after the reconnect; every event is dequeued in order', async (t) => {
+  const store = openStore(t);
+  const queued = queueEvents(store, 3);
+  const port = losesFirstPublish(3);
+  const reporter = new EventReporter(store, port.uplink, captureLogger().logger, { publishTimeoutMs: 60_000 });
   void reporter.flush();
-  await firstLost;
+  await port.lost;
   t.is(store.queuedEvents().length, 3, 'nothing dequeued while the publish hangs');
   await reporter.restart();
-  t.deepEqual(delivered, queued.map((event) => event.id));
+  t.deepEqual(port.ids, queued.map((event) => event.id));
   t.is(store.queuedEvents().length, 0);
 });
 
 test('event sender: a publish with no PUBACK before its deadline is retried without a reconnect', async (t) => {
   const store = openStore(t);
   const queued = queueEvents(store, 2);
-  const delivered: string[] = [];
-  let calls = 0;
-  let done: () => void = () => undefined;
-  const allDelivered = new Promise<void>((resolve) => (done = resolve));
-  const uplink: UplinkPort = {
-    publish: (_channel, message) => {
-      calls += 1;
-      if (calls === 1) return new Promise(() => undefined);
-      delivered.push((message as DeploymentEvent).id);
-      if (delivered.length === 2) done();
-      return Promise.resolve();
-    },
-    subscribe: () => () => undefined,
-  };
-  const reporter = new EventReporter(store, uplink, captureLogger().logger, { publishTimeoutMs: 50, retry: { minMs: 1, maxMs: 10, jitter: 0 } });
+  const port = losesFirstPublish(2);
+  const reporter = new EventReporter(store, port.uplink, captureLogger().logger, { publishTimeoutMs: 50, retry: { minMs: 1, maxMs: 10, jitter: 0 } });
   void reporter.flush();
-  await allDelivered;
-  t.deepEqual(delivered, queued.map((event) => event.id));
+  await port.delivered;
+  t.deepEqual(port.ids, queued.map((event) => event.id));
   t.true(await waitFor(() => store.queuedEvents().length === 0));
 });
 
