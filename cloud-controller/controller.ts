@@ -56,6 +56,7 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
     audit: context.audit,
     predictor,
     maxPredictRows: config.predict.maxRowsPerRequest,
+    maxConcurrentPredictsPerCaller: config.predict.maxConcurrentPerCaller,
     bodyLimitBytes: config.api.bodyLimitBytes,
   });
   let stopped = false;

@@ -6,6 +6,7 @@ import { PROTOCOL_VERSION } from '../protocols/version.js';
 import type { BirthState, Health } from '../protocols/messages/state.js';
 import type { RemoteSettings } from '../protocols/messages/cmd/configure.js';
 import type { Sender } from '../protocols/envelope.js';
+import { FleetcastError } from '../protocols/errors/fleetcast-error.js';
 import type { AgentConfig } from './config/schema.js';
 import type { ActiveModel, ActiveModelSource, AgentServices, UpdateCommands, UplinkPort } from './ports.js';
 import { openAgentDb, type AgentDb } from './storage/db.js';
@@ -47,9 +48,9 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
-/** An uplink port for an agent with no cloud link: everything stays in the outbox. */
+/** An uplink port for an agent with no cloud link: everything stays in the outbox (logged once at start, issue #9). */
 const offlineUplink: UplinkPort = {
-  publish: () => Promise.reject(new Error('no uplink configured')),
+  publish: () => Promise.reject(new FleetcastError('FC_ERR_AGENT_NO_UPLINK')),
   subscribe: () => () => undefined,
 };
 
@@ -84,7 +85,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
 
   let broker: PosBroker | null = null;
   const reply = (topic: string, message: unknown): void => broker?.reply(topic, message);
-  const scoreHandler = new ScoreHandler({ sender, engine, contexts, stats, served, personal, logger, maxPayloadBytes: config.pos.maxPayloadBytes, maxInFlight: config.pos.maxInFlight, reply, sameLogin: (a, b) => broker?.logins.same(a, b) ?? false });
+  const scoreHandler = new ScoreHandler({ sender, engine, contexts, stats, served, personal, logger, maxPayloadBytes: config.pos.maxPayloadBytes, maxInFlight: config.pos.maxInFlight, maxQueuedPerLogin: config.pos.maxQueuedPerLogin, loginOf: (clientId) => broker?.logins.username(clientId), reply, sameLogin: (a, b) => broker?.logins.same(a, b) ?? false });
   const actualsDeps: ActualsHandlerDeps = { sender, actuals, served, accuracy, logger, maxPayloadBytes: config.pos.maxPayloadBytes, salesDates: config.salesDates, reply };
 
   broker = await PosBroker.start(config.pos, { logger, dataDir: config.dataDir, onMessage: ({ topic, payload, clientId, route }) => {
@@ -133,6 +134,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
     ? new Uplink(config.deviceId, config.uplink, { birth, onOnline: () => { flusher?.flush(); updates?.onUplinkOnline?.(); }, onOffline: () => flusher?.reset() }, logger)
     : null;
   const uplinkPort: UplinkPort = uplink ?? offlineUplink;
+  if (!uplink) logger.info({ code: 'FC_ERR_AGENT_NO_UPLINK' }, 'offline-only agent: no uplink configured; telemetry and deployment events stay queued on the device');
   if (uplink) {
     flusher = new OutboxFlusher({ outbox, uplink, sender, logger, settings: { batchSize: settings.uplinkBatchSize, ackTimeoutMs: config.uplink!.ackTimeoutSec * 1_000 }, isOnline: () => uplink.isOnline() });
   }

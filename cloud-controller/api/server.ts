@@ -45,6 +45,8 @@ export interface ApiDependencies {
   telemetry?: TelemetryQueries;
   /** Most rows one predict call may score. */
   maxPredictRows?: number;
+  /** Predict calls one token may run at once (default 2); more get 429 FC_ERR_PREDICT_BUSY. */
+  maxConcurrentPredictsPerCaller?: number;
   /** Routes of the broker half (deployments, telemetry queries, bundle range downloads). */
   plugins?: RoutePlugin[];
   /** Largest request body in bytes (bundle uploads, predict batches). */
@@ -128,7 +130,7 @@ export async function buildApiServer(deps: ApiDependencies): Promise<FastifyInst
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   registerRegistryRoutes(app, deps.registry);
   registerDeviceRoutes(app, deps.fleet);
-  registerPredictRoutes(app, deps.predictor, deps.maxPredictRows ?? 10_000);
+  registerPredictRoutes(app, deps.predictor, { maxRowsPerRequest: deps.maxPredictRows ?? 10_000, maxConcurrentPerCaller: deps.maxConcurrentPredictsPerCaller ?? 2 });
   registerAuditRoutes(app, deps.audit);
   if (deps.deployments) registerDeploymentRoutes(app, { deployments: deps.deployments, registry: deps.registry, fleet: deps.fleet });
   if (deps.telemetry) registerTelemetryRoutes(app, { telemetry: deps.telemetry, fleet: deps.fleet });

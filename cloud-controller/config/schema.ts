@@ -56,6 +56,8 @@ export const controllerConfigSchema = z.object({
     .object({
       /** Most rows one `POST /v1/models/{name}/predict` call may score. */
       maxRowsPerRequest: z.number().int().positive().default(10_000),
+      /** Predict calls one API token may run at once; more are refused with 429 FC_ERR_PREDICT_BUSY (issue #9). */
+      maxConcurrentPerCaller: z.number().int().positive().max(64).default(2),
     })
     .default({}),
   /** Nightly (or any cron) batch-scoring runs. */

@@ -2,6 +2,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { createLogger } from '../../protocols/runtime/logger.js';
 import { FleetcastError, toFleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import { allDevicesFilter, deviceTopic, type DeviceChannel } from '../../protocols/topics.js';
+import { backoffDelayMs, type BackoffPolicy } from '../../protocols/runtime/backoff.js';
 import type { Sender } from '../../protocols/envelope.js';
 import type { MqttConnectionOptions } from '../broker/adapter.js';
 import type { Deployments } from '../deployments/desired-state.js';
@@ -26,38 +27,41 @@ export interface DeviceLinkOptions {
   sender: Sender;
   /** Called with every coded error of an inbound message (tests and metrics observe them). */
   onInboundError?: (error: FleetcastError, topic: string) => void;
+  /** Delay between reconnect attempts after any failure (default 0.5 s doubling to 30 s, ±20 %). */
+  reconnect?: BackoffPolicy;
+  /** Observes the session: every (re)connect and subscribe, every refused login (tests, metrics). */
+  onConnectionEvent?: (event: LinkConnectionEvent) => void;
 }
 
+/** What `onConnectionEvent` reports; `refused` carries the CONNACK return code (4: bad credentials, 5: not authorized). */
+export type LinkConnectionEvent = { type: 'connected' } | { type: 'refused'; reasonCode: number };
+
+const DEFAULT_RECONNECT: BackoffPolicy = { minMs: 500, maxMs: 30_000, jitter: 0.2 };
+
 /**
- * The controller's MQTT session with the fleet (issue #6 part B). It reconnects on its own and
- * resubscribes; messages are handled one at a time per arrival, each failure is logged with its
- * code and never stops the link.
+ * The controller's MQTT session with the fleet (issue #6 part B). Reconnects are scheduled
+ * here, with capped exponential backoff and jitter, after ANY failure: a lost connection, a
+ * timeout, and also a refused login, after which mqtt.js would stop retrying on its own
+ * (issue #9 finding 6) — so fixing the credential brings the link back without a restart.
+ * Every connect subscribes again (clean session). Messages are handled one at a time per
+ * arrival, each failure is logged with its code and never stops the link.
  */
 export class DeviceLink {
   private client: MqttClient | undefined;
   private context: LinkContext | undefined;
   readonly deployments: Deployments;
   private readonly inflight = new Set<Promise<void>>();
+  private attempt = 0;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private stopping = false;
 
   constructor(private readonly options: DeviceLinkOptions) {
     this.deployments = options.deployments(this.publish);
   }
 
-  /** Connects, subscribes and starts handling messages. */
+  /** Connects, subscribes and starts handling messages; resolves at the first successful connect. */
   async start(): Promise<void> {
     const { connection } = this.options;
-    const client = await mqtt.connectAsync(connection.url, {
-      clientId: connection.clientId,
-      username: connection.username,
-      password: connection.password,
-      ca: connection.ca,
-      cert: connection.cert,
-      key: connection.key,
-      clean: true,
-      reconnectPeriod: 1_000,
-      connectTimeout: 10_000,
-    });
-    this.client = client;
     this.context = {
       fleet: this.options.fleet,
       deployments: this.deployments,
@@ -67,18 +71,68 @@ export class DeviceLink {
       sender: this.options.sender,
       log,
     };
+    const client = mqtt.connect(connection.url, {
+      clientId: connection.clientId,
+      username: connection.username,
+      password: connection.password,
+      ca: connection.ca,
+      cert: connection.cert,
+      key: connection.key,
+      clean: true,
+      // Reconnects are ours (see the class comment); subscriptions are renewed on every connect.
+      reconnectPeriod: 0,
+      resubscribe: false,
+      connectTimeout: 10_000,
+    });
+    this.client = client;
     client.on('message', (topic, payload) => this.track(this.handle(topic, payload)));
-    client.on('error', (error) => log.warn({ err: error }, 'broker connection error'));
-    // mqtt.js re-subscribes after a reconnect (resubscribe defaults to true).
-    await client.subscribeAsync(INBOUND_CHANNELS.map(allDevicesFilter), { qos: 1 });
+    client.on('error', (error) => {
+      const reasonCode = (error as { code?: unknown }).code;
+      log.warn({ err: error.message, reasonCode }, 'broker connection error; reconnecting with backoff');
+      if (typeof reasonCode === 'number') this.options.onConnectionEvent?.({ type: 'refused', reasonCode });
+    });
+    client.on('close', () => this.scheduleReconnect());
+    const connected = new Promise<void>((resolve) => client.on('connect', () => void this.onConnect(client).then(resolve)));
+    await connected;
     log.info({ url: connection.url }, 'device link up');
   }
 
   /** Waits for in-flight handlers, then disconnects. */
   async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
     await Promise.all([...this.inflight]);
     await this.client?.endAsync();
     this.client = undefined;
+  }
+
+  /** True while the link holds a broker session. */
+  isConnected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  private async onConnect(client: MqttClient): Promise<void> {
+    try {
+      await client.subscribeAsync(INBOUND_CHANNELS.map(allDevicesFilter), { qos: 1 });
+    } catch (error) {
+      // The connection dropped while subscribing; `close` schedules the next attempt.
+      log.warn({ err: (error as Error).message }, 'subscribe failed');
+      return;
+    }
+    if (this.attempt > 0) log.info({ attempts: this.attempt }, 'device link reconnected');
+    this.attempt = 0;
+    this.options.onConnectionEvent?.({ type: 'connected' });
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopping || this.reconnectTimer) return;
+    const delay = backoffDelayMs(this.options.reconnect ?? DEFAULT_RECONNECT, this.attempt);
+    this.attempt += 1;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      if (!this.stopping) this.client?.reconnect();
+    }, delay);
   }
 
   /** Publishes one message on a device's controller→device channel (QoS 1). */

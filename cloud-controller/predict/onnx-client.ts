@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { SHARE_ENV, Worker } from 'node:worker_threads';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import { errorCatalog } from '../../protocols/errors/catalog.js';
 import type { FeatureSpec } from '../../protocols/features/spec.js';
@@ -27,7 +27,8 @@ export class OnnxWorkerClient {
   private nextRunId = 1;
 
   constructor() {
-    this.worker = new Worker(new URL('./onnx-worker.js', import.meta.url));
+    // SHARE_ENV: the session factory turns onnxruntime telemetry off through the real environment.
+    this.worker = new Worker(new URL('./onnx-worker.js', import.meta.url), { env: SHARE_ENV });
     this.worker.unref();
     this.worker.on('message', (reply: OnnxWorkerReply) => this.onReply(reply));
     this.worker.on('error', (error) => this.failAll(error.message));

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import * as ort from 'onnxruntime-node';
+import { createControllerSession, ort } from './onnx-session.js';
 import { isFleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import { buildFeatureMatrix } from '../../protocols/features/build-features.js';
 import { SalesHistory } from '../../protocols/features/sales-history.js';
@@ -29,7 +29,7 @@ function reply(message: OnnxWorkerReply, transfer: ArrayBuffer[] = []): void {
 
 async function load(request: Extract<OnnxWorkerRequest, { type: 'load' }>): Promise<void> {
   try {
-    const session = await ort.InferenceSession.create(request.model, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
+    const session = await createControllerSession(request.model);
     sessions.set(request.key, { session, inputName: request.inputName, outputName: request.outputName, width: request.width, featureSpec: request.featureSpec });
     reply({ type: 'loaded', key: request.key });
   } catch (error) {

@@ -1,6 +1,6 @@
 import type { UpBatch } from '../../protocols/messages/up.js';
 import type { ControllerDb } from '../storage/db.js';
-import { createTelemetryTables } from './tables.js';
+import { createTelemetryTables, LEGACY_INCARNATION } from './tables.js';
 
 /** Outcome of one batch: how many records were new and how many had been stored before. */
 export interface IngestResult {
@@ -9,8 +9,9 @@ export interface IngestResult {
 }
 
 /**
- * Stores an `up` batch in one transaction with INSERT OR IGNORE, so the same batch delivered
- * twice (QoS 1 redelivery, agent retry after a lost ack) is stored once. The caller acks only
+ * Stores an `up` batch in one transaction with INSERT OR IGNORE on (device, incarnation, seq),
+ * so the same batch delivered twice (QoS 1 redelivery, agent retry after a lost ack) is
+ * stored once, and a re-flashed device's new incarnation is stored anew (issue #9). The caller acks only
  * after this returns, i.e. after the commit (issue #6: "ack sent after commit").
  */
 export class TelemetryIngest {
@@ -20,8 +21,8 @@ export class TelemetryIngest {
   constructor(private readonly db: ControllerDb, private readonly now: () => Date = () => new Date()) {
     createTelemetryTables(db);
     this.insert = db.prepare(
-      `INSERT OR IGNORE INTO telemetry_records (device_id, seq, kind, ts, model_name, model_version, body, received_at)
-       VALUES (@deviceId, @seq, @kind, @ts, @modelName, @modelVersion, @body, @receivedAt)`,
+      `INSERT OR IGNORE INTO telemetry_records (device_id, incarnation, seq, kind, ts, model_name, model_version, body, received_at)
+       VALUES (@deviceId, @incarnation, @seq, @kind, @ts, @modelName, @modelVersion, @body, @receivedAt)`,
     );
     this.ingestAll = db.transaction((deviceId: string, batch: UpBatch): IngestResult => {
       const receivedAt = this.now().toISOString();
@@ -30,6 +31,7 @@ export class TelemetryIngest {
         const model = 'model' in record ? record.model : null;
         const info = this.insert.run({
           deviceId,
+          incarnation: batch.incarnation ?? LEGACY_INCARNATION,
           seq: record.seq,
           kind: record.kind,
           ts: record.ts,

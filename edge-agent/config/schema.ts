@@ -48,6 +48,12 @@ export const posConfigSchema = z.object({
   maxPayloadBytes: z.number().int().min(1_024).max(16 * 1024 * 1024).default(256 * 1024),
   /** Score requests queued at once before new ones get FC_ERR_AGENT_OVERLOADED (protects memory). */
   maxInFlight: z.number().int().min(1).max(100_000).default(1_024),
+  /**
+   * Score requests one POS login may have queued before its next ones get
+   * FC_ERR_AGENT_LOGIN_OVERLOADED; logins are served round-robin, so a flooding till cannot
+   * starve the others (issue #9 finding 13).
+   */
+  maxQueuedPerLogin: z.number().int().min(1).max(100_000).default(256),
 }).superRefine((pos, context) => {
   if (pos.backend !== 'mosquitto') return;
   pos.users.forEach((user, index) => {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { SHARE_ENV, Worker } from 'node:worker_threads';
 import { GOLDEN_FILE, goldenInputMatrix, goldenSamplesSchema, withinGoldenTolerance } from '../../protocols/bundle/golden.js';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import type { ActiveModel } from '../ports.js';
@@ -16,7 +16,8 @@ export interface GoldenCheckResult {
 
 function runInWorker(job: GoldenJob): Promise<GoldenJobResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./golden-worker.js', import.meta.url), { workerData: job });
+    // SHARE_ENV: the session factory turns onnxruntime telemetry off through the real environment.
+    const worker = new Worker(new URL('./golden-worker.js', import.meta.url), { workerData: job, env: SHARE_ENV });
     worker.once('message', (result: GoldenJobResult) => {
       resolve(result);
       void worker.terminate();

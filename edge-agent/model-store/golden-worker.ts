@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import * as ort from 'onnxruntime-node';
+import { createAgentSession, ort } from '../scoring/onnx-session.js';
 import type { GoldenJob, GoldenJobResult } from './golden-protocol.js';
 
 /**
@@ -9,7 +9,7 @@ import type { GoldenJob, GoldenJobResult } from './golden-protocol.js';
 async function runJob(job: GoldenJob): Promise<GoldenJobResult> {
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(job.modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+    session = await createAgentSession(job.modelPath);
   } catch (error) {
     return { ok: false, message: `load: ${error instanceof Error ? error.message : String(error)}` };
   }

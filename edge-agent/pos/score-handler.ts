@@ -12,6 +12,7 @@ import type { ScoringStats } from '../scoring/scoring-stats.js';
 import type { ServedPredictions } from '../storage/served-predictions.js';
 import type { PersonalData } from '../privacy/personal-data.js';
 import type { ModelContexts } from '../scoring/model-contexts.js';
+import { FairQueue } from '../scoring/fair-queue.js';
 import { errorReply, salvageFields } from './error-reply.js';
 import { resolveReplyTopic } from './reply-topic.js';
 import type { ReplyRoute } from './backends/pos-backend.js';
@@ -26,25 +27,50 @@ export interface ScoreHandlerDeps {
   personal: PersonalData;
   logger: Logger;
   maxPayloadBytes: number;
+  /** Requests queued or scoring at once, all logins together (FC_ERR_AGENT_OVERLOADED past it). */
   maxInFlight: number;
+  /** Requests one login may have queued (FC_ERR_AGENT_LOGIN_OVERLOADED past it). */
+  maxQueuedPerLogin: number;
+  /** The POS username `clientId` logged in with (the fair-share key); undefined when unknown. */
+  loginOf(clientId: string): string | undefined;
   /** True when two POS clients are logged in with the same username (reply-topic ACL). */
   sameLogin(clientId: string, otherClientId: string): boolean;
   /** Sends a reply on the store broker. */
   reply(topic: string, message: unknown): void;
 }
 
+/** Requests scored at once; the rest wait in the fair queue (a deep worker FIFO would undo the fairness). */
+const SCORING_CONCURRENCY = 4;
+
+/** A validated request waiting for its turn. */
+interface ScoreJob {
+  rows: ScoreRow[];
+  requestId: string;
+  replyTopic: string;
+  started: number;
+  send: ScoreHandlerDeps['reply'];
+}
+
 /**
  * Answers `pos/v1/score/req` (issue #5 "Scoring", "Bad POS input"): validate → resolve the
- * reply topic → build features from local history → onnxruntime on the worker → reply with
- * predictions, model name+version and the request id. Every failure becomes a coded `error`
- * reply; nothing a POS sends can throw out of here.
+ * reply topic → wait for the login's turn → build features from local history → onnxruntime
+ * (inline or on the worker) → reply with predictions, model name+version and the request id.
+ * Every failure becomes a coded `error` reply; nothing a POS sends can throw out of here.
+ * Validated requests queue per POS login and are served round-robin (issue #9 finding 13).
  */
 export class ScoreHandler {
   private readonly deps: ScoreHandlerDeps;
-  private inFlight = 0;
+  private readonly queue: FairQueue<ScoreJob>;
+  private scoring = 0;
 
   constructor(deps: ScoreHandlerDeps) {
     this.deps = deps;
+    this.queue = new FairQueue({ perKey: deps.maxQueuedPerLogin, total: deps.maxInFlight });
+  }
+
+  /** Requests queued or being scored (exact: every request leaves on reply or error). */
+  inFlight(): number {
+    return this.queue.size + this.scoring;
   }
 
   /**
@@ -70,9 +96,10 @@ export class ScoreHandler {
         replyTopic = resolved.topic;
         if (resolved.refused) throw resolved.refused;
       }
-      if (this.inFlight >= deps.maxInFlight) throw new FleetcastError('FC_ERR_AGENT_OVERLOADED', `${this.inFlight} in flight`);
-      this.inFlight += 1;
-      void this.score(request.rows, requestId, replyTopic, started, send).finally(() => (this.inFlight -= 1));
+      if (this.inFlight() >= deps.maxInFlight) throw new FleetcastError('FC_ERR_AGENT_OVERLOADED', `${this.inFlight()} in flight`);
+      // Unknown logins (none in practice: the broker authenticated the client) share one queue per client id.
+      this.queue.push(deps.loginOf(clientId) ?? `client:${clientId}`, { rows: request.rows, requestId, replyTopic, started, send });
+      this.pump();
     } catch (error) {
       const salvaged = salvageFields(payload, deps.maxPayloadBytes);
       // A 3.1.1 error goes to the payload's replyTo whenever it can be read, within the ACL (issue #9 finding 11).
@@ -81,7 +108,20 @@ export class ScoreHandler {
     }
   }
 
-  private async score(rows: ScoreRow[], requestId: string, replyTopic: string, started: number, send: ScoreHandlerDeps['reply']): Promise<void> {
+  /** Starts queued jobs, round-robin across logins, up to SCORING_CONCURRENCY at once. */
+  private pump(): void {
+    while (this.scoring < SCORING_CONCURRENCY) {
+      const job = this.queue.shift();
+      if (!job) return;
+      this.scoring += 1;
+      void this.score(job).finally(() => {
+        this.scoring -= 1;
+        this.pump();
+      });
+    }
+  }
+
+  private async score({ rows, requestId, replyTopic, started, send }: ScoreJob): Promise<void> {
     const { deps } = this;
     let slot;
     try {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AgentDb } from './db.js';
 import type { OutboxRecord } from '../../protocols/messages/up.js';
 
@@ -18,6 +19,8 @@ export class Outbox {
   private readonly db: AgentDb;
   private readonly budgetBytes: number;
   private usedBytes: number;
+  /** This outbox's incarnation (see `incarnationSchema`), fixed for the life of the database. */
+  readonly incarnation: string;
 
   constructor(db: AgentDb, budgetBytes: number) {
     this.db = db;
@@ -27,7 +30,15 @@ export class Outbox {
       kind TEXT NOT NULL,
       body TEXT NOT NULL,
       bytes INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS outbox_incarnation (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      incarnation TEXT NOT NULL
     )`);
+    // Generated once per database (issue #9 finding 7): sequence numbers restart with a new
+    // data dir (re-flash), and the incarnation tells the controller they are new records.
+    db.prepare('INSERT OR IGNORE INTO outbox_incarnation (id, incarnation) VALUES (1, ?)').run(randomUUID());
+    this.incarnation = (db.prepare('SELECT incarnation FROM outbox_incarnation WHERE id = 1').get() as { incarnation: string }).incarnation;
     this.usedBytes = (db.prepare('SELECT COALESCE(SUM(bytes), 0) AS used FROM outbox').get() as { used: number }).used;
   }
 

@@ -55,7 +55,7 @@ export async function prepareAgentUpdates(config: AgentConfig, tuning: AgentUpda
     store,
     modelSource: store,
     createUpdates(services) {
-      const manager = new UpdateManager({ db: services.db, store, trustedKeys, deviceId: config.deviceId, uplink: services.uplink, swapModel: services.swapModel, logger: services.logger, blob: tuning.blob, http: tuning.http });
+      const manager = new UpdateManager({ db: services.db, store, trustedKeys, deviceId: config.deviceId, uplink: services.uplink, swapModel: services.swapModel, logger: services.logger, blob: tuning.blob, http: { ...tuning.http, credentials: httpCredentials(config) } });
       void manager.resume().catch((error: unknown) => services.logger.error({ err: error }, 'update resume failed'));
       return {
         manager,
@@ -68,4 +68,9 @@ export async function prepareAgentUpdates(config: AgentConfig, tuning: AgentUpda
       };
     },
   };
+}
+
+/** The device login the controller's bundle route expects (HTTP Basic, same as MQTT); none without an uplink. */
+function httpCredentials(config: AgentConfig): { username: string; password: string } | undefined {
+  return config.uplink ? { username: config.deviceId, password: config.uplink.password } : undefined;
 }

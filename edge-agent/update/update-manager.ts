@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { copyFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { TrustedKeys } from '../../protocols/bundle/keys.js';
 import { readBundle } from '../../protocols/bundle/read-bundle.js';
@@ -16,9 +16,11 @@ import { PROTOCOL_VERSION } from '../../protocols/version.js';
 import { runGoldenCheck } from '../model-store/golden-check.js';
 import { verifyInstalledModel } from '../model-store/installed-model.js';
 import { ModelStore, sameRef } from '../model-store/model-store.js';
-import { removeIfPresent, writeFileDurably } from '../model-store/fsync.js';
+import { fsyncPath, removeIfPresent } from '../model-store/fsync.js';
 import type { ActiveModel, SwapModelHook, UplinkPort } from '../ports.js';
 import { downloadOverBlob, type BlobTransferOptions } from './blob-download.js';
+import { assertDownloadFits } from './download-budget.js';
+import { bundleFileDigest } from './file-digest.js';
 import { newDeploymentRecord, type DeploymentRecord } from './deployment-record.js';
 import { EventReporter } from './event-reporter.js';
 import { downloadOverHttp, type HttpTransferOptions } from './http-download.js';
@@ -72,7 +74,7 @@ export interface UpdateOutcome {
 }
 
 const DEFAULT_BLOB: BlobTransferOptions = { chunkBytes: 72 * 1024, chunkTimeoutMs: 10_000, maxAttemptsPerChunk: 5 };
-const DEFAULT_HTTP: HttpTransferOptions = { syncEveryBytes: 256 * 1024, idleTimeoutMs: 15_000, maxAttempts: 5 };
+const DEFAULT_HTTP: HttpTransferOptions = { syncEveryBytes: 256 * 1024, idleTimeoutMs: 15_000, maxAttempts: 5, retry: { minMs: 500, maxMs: 10_000, jitter: 0.2 } };
 const UNKNOWN_MODEL: ModelRef = { name: 'unknown', version: 1 };
 
 /**
@@ -122,9 +124,9 @@ export class UpdateManager {
     return this.deployment;
   }
 
-  /** Publishes queued events (call when the uplink connects). */
+  /** Publishes queued events (call when the uplink connects: a publish lost with the old connection is abandoned and sent again). */
   flushEvents(): Promise<void> {
-    return this.reporter.flush();
+    return this.reporter.restart();
   }
 
   /**
@@ -211,20 +213,15 @@ export class UpdateManager {
    * just finished an interrupted install of the same file, its outcome is returned.
    */
   async install(path: string): Promise<UpdateOutcome> {
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(path);
-    } catch (error) {
-      throw new FleetcastError('FC_ERR_FILE_NOT_FOUND', path, { path }, { cause: error });
-    }
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const model = await peekModelRef(bytes);
+    // Streamed from disk; an oversized file is refused before it is read (issue #9).
+    const { size, sha256 } = await bundleFileDigest(path);
+    const model = await peekModelRef(path);
     await this.options.store.reload();
     const record = newDeploymentRecord({
       deploymentId: `install-${sha256.slice(0, 16)}`,
       kind: 'install',
       model,
-      bundle: { sha256, size: bytes.length },
+      bundle: { sha256, size },
       localPath: path,
       previous: this.options.store.active()?.ref ?? null,
     });
@@ -348,6 +345,7 @@ export class UpdateManager {
     const bundle = record.bundle;
     if (!bundle) throw new FleetcastError('FC_ERR_UPDATE_STATE_CORRUPT', 'deploy without a bundle source');
     const path = this.options.store.downloadPath(record.deploymentId);
+    await assertDownloadFits(dirname(path), bundle.size, record.downloadedBytes);
     const { file, offset } = await PartialFile.open(path, record.downloadedBytes);
     let current = { ...record, downloadedBytes: offset };
     const onChunk = (next: number): void => {
@@ -361,7 +359,8 @@ export class UpdateManager {
           await downloadOverHttp({ url: bundle.url, size: bundle.size, file, offset: current.downloadedBytes, onChunk, logger: this.options.logger }, this.http);
           return current;
         } catch (error) {
-          if (!this.options.uplink) throw error;
+          // A refused credential is reported as such, not hidden behind the chunked fallback (issue #9).
+          if (!this.options.uplink || toFleetcastError(error).code === 'FC_ERR_UPDATE_DOWNLOAD_REFUSED') throw error;
           this.options.logger.warn({ err: error }, 'HTTP download failed; falling back to blob transfer');
         }
       }
@@ -382,23 +381,22 @@ export class UpdateManager {
     // An install copies the bundle off its medium while verifying, so a resumed staging
     // re-verifies the copy even when the USB stick is gone.
     const downloadPath = this.options.store.downloadPath(record.deploymentId);
-    let bytes: Buffer;
     if (record.kind === 'install' && record.localPath && this.state === 'verifying') {
-      bytes = await readFile(record.localPath).catch((error: unknown) => {
+      await copyFile(record.localPath, downloadPath).catch((error: unknown) => {
         throw new FleetcastError('FC_ERR_FILE_NOT_FOUND', record.localPath ?? '', undefined, { cause: error });
       });
-      await writeFileDurably(downloadPath, bytes);
-    } else {
-      bytes = await readFile(downloadPath);
+      await fsyncPath(downloadPath);
+      await fsyncPath(dirname(downloadPath));
     }
+    // Everything below streams the file from disk (issue #9: never the whole bundle at once).
     if (record.bundle) {
-      const sha256 = createHash('sha256').update(bytes).digest('hex');
-      if (bytes.length !== record.bundle.size || sha256 !== record.bundle.sha256) {
-        throw new FleetcastError('FC_ERR_UPDATE_BUNDLE_HASH_MISMATCH', `got ${bytes.length} bytes ${sha256}`, { expected: record.bundle, size: bytes.length, sha256 });
+      const { size, sha256 } = await bundleFileDigest(downloadPath);
+      if (size !== record.bundle.size || sha256 !== record.bundle.sha256) {
+        throw new FleetcastError('FC_ERR_UPDATE_BUNDLE_HASH_MISMATCH', `got ${size} bytes ${sha256}`, { expected: record.bundle, size, sha256 });
       }
     }
     const active = this.options.store.active()?.ref;
-    const verified = await verifyBundle(bytes, {
+    const verified = await verifyBundle(downloadPath, {
       trustedKeys: this.options.trustedKeys,
       agentVersion: this.options.agentVersion ?? PROTOCOL_VERSION.agentVersion,
       minVersion: active,
@@ -408,7 +406,7 @@ export class UpdateManager {
     if (named.name !== record.model.name || named.version !== record.model.version) {
       throw new FleetcastError('FC_ERR_UPDATE_BUNDLE_HASH_MISMATCH', `bundle holds ${named.name} v${named.version}, command names ${record.model.name} v${record.model.version}`);
     }
-    const raw = await readBundle(bytes);
+    const raw = await readBundle(downloadPath);
     const files = new Map(verified.files);
     files.set(MANIFEST_FILE, raw.files.get(MANIFEST_FILE) as Buffer);
     files.set(SIGNATURE_FILE, raw.files.get(SIGNATURE_FILE) as Buffer);
@@ -560,8 +558,8 @@ interface VerifiedFiles {
  * label the deployment's state and events; `verifyBundle` decides. A bundle too broken to
  * name its model is refused with the verifier's code before any state is written.
  */
-async function peekModelRef(bytes: Buffer): Promise<ModelRef> {
-  const { files } = await readBundle(bytes);
+async function peekModelRef(path: string): Promise<ModelRef> {
+  const { files } = await readBundle(path);
   const manifest = files.get(MANIFEST_FILE);
   if (!manifest) throw new FleetcastError('FC_ERR_BUNDLE_MANIFEST_INVALID', `${MANIFEST_FILE} missing`);
   let raw: unknown;

@@ -22,8 +22,8 @@ export interface FlusherSettings {
 /**
  * Moves the outbox up to the controller (issue #5 "Outbox"): one `up` batch in flight at a
  * time, records deleted only when the controller's `ack` names their range, the batch sent
- * again after an ack timeout or a reconnect. Ingest is idempotent by (device, seq), so a
- * resend can duplicate delivery but never ingestion.
+ * again after an ack timeout or a reconnect. Ingest is idempotent by (device, incarnation,
+ * seq), so a resend can duplicate delivery but never ingestion.
  */
 export class OutboxFlusher {
   private readonly outbox: Outbox;
@@ -54,7 +54,7 @@ export class OutboxFlusher {
     if (this.inFlight || !this.isOnline()) return;
     const records = this.outbox.oldest(this.settings.batchSize);
     if (records.length === 0) return;
-    const batch: UpBatch = { ...envelope(this.sender), type: 'batch', fromSeq: records[0].seq, toSeq: records[records.length - 1].seq, records };
+    const batch: UpBatch = { ...envelope(this.sender), type: 'batch', incarnation: this.outbox.incarnation, fromSeq: records[0].seq, toSeq: records[records.length - 1].seq, records };
     const timer = setTimeout(() => this.retry('ack timeout'), this.settings.ackTimeoutMs);
     timer.unref();
     this.inFlight = { id: batch.id, fromSeq: batch.fromSeq, toSeq: batch.toSeq, timer };
@@ -80,6 +80,12 @@ export class OutboxFlusher {
       return;
     }
     const ack = parsed.data;
+    // An ack for another incarnation (sent to this device before it was re-flashed) names
+    // sequence numbers that now belong to different records (issue #9).
+    if (ack.incarnation !== undefined && ack.incarnation !== this.outbox.incarnation) {
+      this.logger.info({ incarnation: ack.incarnation }, 'ack for another incarnation ignored');
+      return;
+    }
     const removed = this.outbox.acknowledge(ack.fromSeq, ack.toSeq);
     this.logger.debug({ fromSeq: ack.fromSeq, toSeq: ack.toSeq, removed }, 'outbox acked');
     if (this.inFlight && this.inFlight.id === ack.batchId) {

@@ -7,7 +7,7 @@ import type { Sender } from '../../protocols/envelope.js';
 import type { Logger } from '../../protocols/runtime/logger.js';
 import type { AgentConfig } from '../config/schema.js';
 import type { UplinkHandler, UplinkPort } from '../ports.js';
-import { backoffDelayMs } from './backoff.js';
+import { backoffDelayMs } from '../../protocols/runtime/backoff.js';
 
 /** Channels the agent listens on; the rest of its subtree it only writes. */
 const INBOUND_CHANNELS: DeviceChannel[] = ['cmd', 'ack', 'blob/res'];
@@ -122,7 +122,10 @@ export class Uplink implements UplinkPort {
     this.attempt += 1;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
-      if (!this.closing) this.client.reconnect();
+      // `reconnect()` without stores starts empty ones, orphaning every QoS 1 publish still in
+      // flight (its callback never fires: the lost-event bug of issue #9); keeping them makes
+      // mqtt.js send those publishes again on the new connection.
+      if (!this.closing) this.client.reconnect({ incomingStore: this.client.incomingStore, outgoingStore: this.client.outgoingStore });
     }, delay);
   }
 

@@ -17,6 +17,7 @@ export const controllerErrors = {
   FC_ERR_ROUTE_NOT_FOUND: { message: 'No such API route', exitCode: 64 },
   FC_ERR_PREDICT_INPUT: { message: 'Prediction input rows are invalid', exitCode: 65 },
   FC_ERR_PREDICT_FAILED: { message: 'onnxruntime could not load or run the model', exitCode: 70 },
+  FC_ERR_PREDICT_BUSY: { message: 'This caller has too many predictions running; retry when one finished', exitCode: 75 },
   FC_ERR_BACKUP_INVALID: { message: 'Backup is incomplete or does not match its manifest', exitCode: 65 },
   FC_ERR_RESTORE_TARGET_NOT_EMPTY: { message: 'Restore target data directory is not empty', exitCode: 73 },
   // broker

@@ -3,8 +3,16 @@ import { envelopeFields, finiteNumber, modelRefSchema, timestampSchema } from '.
 import { salesDateSchema } from '../data/sales-date.js';
 import { idSchema } from '../ids.js';
 
-/** Sequence numbers are assigned by the agent's outbox, strictly increasing per device. */
+/** Sequence numbers are assigned by the agent's outbox, strictly increasing per incarnation. */
 export const sequenceSchema = z.number().int().positive();
+
+/**
+ * The agent's boot identity for its outbox (issue #9 finding 7): generated when the outbox
+ * database is created and kept with it, so a re-flashed device (fresh data dir, sequence
+ * restarting at 1) is a new incarnation and its records are not mistaken for re-deliveries.
+ * Batches of agents older than issue #9 carry none.
+ */
+export const incarnationSchema = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'letters, digits and dashes, 8 to 64');
 
 const recordFields = { seq: sequenceSchema, ts: timestampSchema };
 
@@ -103,10 +111,11 @@ export const outboxRecordSchema = z.discriminatedUnion('kind', [
 export type OutboxRecord = z.infer<typeof outboxRecordSchema>;
 export type OutboxRecordKind = OutboxRecord['kind'];
 
-/** One upload of outbox records on `fc/v1/d/{deviceId}/up`; `fromSeq..toSeq` covers every record. */
+/** One upload of outbox records on `fc/v1/d/{deviceId}/up`; `fromSeq..toSeq` of `incarnation` covers every record. */
 export const upBatchSchema = z.object({
   ...envelopeFields,
   type: z.literal('batch'),
+  incarnation: incarnationSchema.optional(),
   fromSeq: sequenceSchema,
   toSeq: sequenceSchema,
   records: z.array(outboxRecordSchema).min(1).max(1_000),

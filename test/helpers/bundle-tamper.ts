@@ -5,6 +5,9 @@ import { canonicalJson } from '../../protocols/bundle/canonical-json.js';
 import { keyIdOf } from '../../protocols/bundle/keys.js';
 import { MANIFEST_FILE, SIGNATURE_FILE, signManifest } from '../../protocols/bundle/signature.js';
 import { packTar } from '../../model-packager/package/write-bundle.js';
+import { pack } from 'tar-stream';
+
+type TarHeader = Parameters<ReturnType<typeof pack>['entry']>[0];
 
 const BLOCK = 512;
 
@@ -86,6 +89,31 @@ export function addUnlistedFile(bytes: Buffer): Promise<Buffer> {
   return repack(bytes, (files) => files.set('extra.bin', Buffer.from('not in the manifest')));
 }
 
+/** The bundle's entries re-packed with `extra` raw tar entries appended (symlinks, duplicates). */
+async function withRawEntries(bytes: Buffer, extra: Array<{ header: TarHeader; body?: Buffer }>): Promise<Buffer> {
+  const { files } = await readBundle(bytes);
+  const archive = pack();
+  const chunks: Buffer[] = [];
+  const done = (async () => {
+    for await (const chunk of archive) chunks.push(chunk as Buffer);
+  })();
+  for (const [name, content] of files) archive.entry({ name, mode: 0o644 }, content);
+  for (const entry of extra) archive.entry(entry.header, entry.body ?? Buffer.alloc(0));
+  archive.finalize();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+/** The bundle plus a symlink entry the manifest does not list (issue #9: it used to be ignored). */
+export function addSymlinkEntry(bytes: Buffer): Promise<Buffer> {
+  return withRawEntries(bytes, [{ header: { name: 'model-link.onnx', type: 'symlink', linkname: '/etc/passwd' } }]);
+}
+
+/** The bundle with a second `golden.json` entry after the listed one (tar readers disagree which one wins). */
+export function addDuplicateEntry(bytes: Buffer): Promise<Buffer> {
+  return withRawEntries(bytes, [{ header: { name: 'golden.json', mode: 0o644 }, body: Buffer.from('{"other":"content"}') }]);
+}
+
 /** The first `fraction` of the file (a cut download). */
 export function truncate(bytes: Buffer, fraction = 0.5): Buffer {
   return Buffer.from(bytes.subarray(0, Math.floor(bytes.length * fraction)));
@@ -101,7 +129,7 @@ export interface TamperVariant {
 /**
  * Every tamper variant of a valid bundle: one flipped byte in each file, an edited manifest,
  * a signature by an untrusted key, a cut in the middle and at the end, a missing signature,
- * a missing and an unlisted file. Downgrade and agent-version cases need a second bundle, so
+ * a missing and an unlisted file, an unlisted symlink and a duplicate entry. Downgrade and agent-version cases need a second bundle, so
  * they are built by the tests themselves (`makeTestBundle` with a lower version).
  */
 export async function tamperVariants(bytes: Buffer, untrustedKey: KeyObject): Promise<TamperVariant[]> {
@@ -119,6 +147,8 @@ export async function tamperVariants(bytes: Buffer, untrustedKey: KeyObject): Pr
     { name: 'missing signature', bytes: await removeSignature(bytes), expectedCode: 'FC_ERR_BUNDLE_UNSIGNED' },
     { name: 'listed file missing', bytes: await removeFile(bytes, 'golden.json'), expectedCode: 'FC_ERR_BUNDLE_FILE_MISSING' },
     { name: 'unlisted extra file', bytes: await addUnlistedFile(bytes), expectedCode: 'FC_ERR_BUNDLE_FILE_UNEXPECTED' },
+    { name: 'unlisted symlink entry', bytes: await addSymlinkEntry(bytes), expectedCode: 'FC_ERR_BUNDLE_FILE_UNEXPECTED' },
+    { name: 'duplicate entry', bytes: await addDuplicateEntry(bytes), expectedCode: 'FC_ERR_BUNDLE_FILE_UNEXPECTED' },
   );
   return variants;
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Predictor } from '../../predict/predictor.js';
+import { CallerLimit } from '../../predict/caller-limit.js';
 import { predictRequestSchema, predictResponseSchema } from '../../predict/schema.js';
 import { parseRequest } from '../parse.js';
 import { routeSchema } from '../openapi-schema.js';
@@ -11,10 +12,11 @@ const aliasQuery = z.object({ alias: z.string().min(1).default('Production') });
 /**
  * `POST /v1/models/{name}/predict[?alias=champion]`: scores with the Production version unless
  * `alias` (an alias, stage or version number) says otherwise. Read-only, so viewers may call it
- * and it is not audited.
+ * and it is not audited. Each token may run `maxConcurrentPerCaller` at once (429 past it).
  */
-export function registerPredictRoutes(app: FastifyInstance, predictor: Predictor, maxRowsPerRequest: number): void {
-  const bodySchema = predictRequestSchema(maxRowsPerRequest);
+export function registerPredictRoutes(app: FastifyInstance, predictor: Predictor, limits: { maxRowsPerRequest: number; maxConcurrentPerCaller: number }): void {
+  const bodySchema = predictRequestSchema(limits.maxRowsPerRequest);
+  const callers = new CallerLimit(limits.maxConcurrentPerCaller);
   app.post('/v1/models/:name/predict', {
     config: { role: 'viewer', audit: false },
     schema: routeSchema({
@@ -29,6 +31,6 @@ export function registerPredictRoutes(app: FastifyInstance, predictor: Predictor
     const { name } = parseRequest(nameParams, request.params);
     const { alias } = parseRequest(aliasQuery, request.query);
     const body = parseRequest(bodySchema, request.body);
-    return predictor.predict(name, alias, body.rows, body.history);
+    return callers.run(request.principal?.tokenId ?? 'anonymous', () => predictor.predict(name, alias, body.rows, body.history));
   });
 }

@@ -13,6 +13,7 @@ export async function handleUp(context: LinkContext, deviceId: string, message: 
     ...envelope(context.sender),
     type: 'ack',
     batchId: message.id,
+    ...(message.incarnation === undefined ? {} : { incarnation: message.incarnation }),
     fromSeq: message.fromSeq,
     toSeq: message.toSeq,
   });

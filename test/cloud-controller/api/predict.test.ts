@@ -104,3 +104,17 @@ test('predictions are clamped to [0, ceiling] from the reference profile', async
   t.deepEqual((response.json.predictions as Array<{ value: number }>).map((p) => p.value), [ceiling]);
   t.is(response.json.clamped, 1);
 });
+
+test('predict is bounded per caller: a burst from one token gets coded 429s, another token is served meanwhile, the bound frees up after (issue #9)', async (t) => {
+  const api = await setup(t);
+  const body = { rows, history: history() };
+  const burst = Array.from({ length: 6 }, () => call(api, 'POST', '/v1/models/demand/predict', api.tokens.viewer, body));
+  const other = call(api, 'POST', '/v1/models/demand/predict', api.tokens.operator, body);
+  const results = await Promise.all(burst);
+  t.is((await other).status, 200, 'another caller is not refused');
+  const statuses = results.map((result) => result.status);
+  t.true(statuses.filter((status) => status === 200).length >= 2, statuses.join());
+  t.true(statuses.includes(429), statuses.join());
+  for (const result of results.filter((r) => r.status === 429)) t.is(errorCode(result.json), 'FC_ERR_PREDICT_BUSY');
+  t.is((await call(api, 'POST', '/v1/models/demand/predict', api.tokens.viewer, body)).status, 200, 'the bound is released when calls finish');
+});

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { AedesBrokerAdapter } from '../../../cloud-controller/broker/aedes-adapter.js';
 import { loadOrCreateControllerIdentity } from '../../../cloud-controller/broker/controller-identity.js';
-import { DeviceLink } from '../../../cloud-controller/link/device-link.js';
+import { DeviceLink, type DeviceLinkOptions } from '../../../cloud-controller/link/device-link.js';
+import type { ControllerIdentity } from '../../../cloud-controller/broker/controller-identity.js';
 import { TelemetryIngest } from '../../../cloud-controller/telemetry/ingest.js';
 import { TelemetryQueries } from '../../../cloud-controller/telemetry/queries.js';
 import { BlobServer } from '../../../cloud-controller/distribution/blob-server.js';
@@ -24,17 +25,29 @@ export interface LinkHarness {
   queries: TelemetryQueries;
   blobs: BlobServer;
   inboundErrors: Array<{ code: string; topic: string }>;
+  /** The controller identity the broker checks (a test may change it to refuse the link's login). */
+  identity: ControllerIdentity;
+  /** Resolves when the link's first connect succeeded (already resolved unless `deferStart`). */
+  started: Promise<void>;
+  /** Makes the broker accept the link's login again (after `refuseFirstLogin`). */
+  fixLogin(): void;
   /** Enrols and connects a device, subscribed to its cmd/ack/blob/res; returns the client and its inbox. */
   device(deviceId: string): Promise<{ client: MqttClient; inbox: Array<{ topic: string; payload: string }>; secret: string }>;
   close(): Promise<void>;
 }
 
 /** Starts a real aedes adapter, fleet and device link (telemetry, blob server, deployments) on a temp data dir. */
-export async function startLinkHarness(options: { maxConcurrentTransfers?: number; transferIdleMs?: number } = {}): Promise<LinkHarness> {
+export async function startLinkHarness(
+  options: { maxConcurrentTransfers?: number; transferIdleMs?: number; deferStart?: boolean; refuseFirstLogin?: boolean } & Pick<DeviceLinkOptions, 'reconnect' | 'onConnectionEvent'> = {},
+): Promise<LinkHarness> {
   const fixture = createFleetFixture('fc-link-');
   const brokerDir = join(fixture.dataDir, 'broker');
-  const adapter = new AedesBrokerAdapter({ brokerDir, port: 0, verifier: fixture.fleet, controllerIdentity: loadOrCreateControllerIdentity(brokerDir) });
+  const identity = loadOrCreateControllerIdentity(brokerDir);
+  const adapter = new AedesBrokerAdapter({ brokerDir, port: 0, verifier: fixture.fleet, controllerIdentity: identity });
   await adapter.start();
+  const connection = adapter.controllerConnection();
+  // The broker-side credential changes (a rotated or mistyped password file): the link is refused.
+  if (options.refuseFirstLogin) identity.password = `${identity.password}-not-the-links`;
   const sender = { role: 'controller' as const, id: 'controller' };
   const blobs = new BlobServer({
     locate: artifactStoreLocator(fixture.dataDir),
@@ -44,7 +57,7 @@ export async function startLinkHarness(options: { maxConcurrentTransfers?: numbe
   });
   const inboundErrors: Array<{ code: string; topic: string }> = [];
   const link = new DeviceLink({
-    connection: adapter.controllerConnection(),
+    connection,
     fleet: fixture.fleet,
     telemetry: new TelemetryIngest(fixture.db),
     blobs,
@@ -57,8 +70,11 @@ export async function startLinkHarness(options: { maxConcurrentTransfers?: numbe
       }),
     sender,
     onInboundError: (error: FleetcastError, topic) => inboundErrors.push({ code: error.code, topic }),
+    reconnect: options.reconnect,
+    onConnectionEvent: options.onConnectionEvent,
   });
-  await link.start();
+  const started = link.start();
+  if (!options.deferStart) await started;
   const clients: MqttClient[] = [];
   return {
     fixture,
@@ -67,6 +83,11 @@ export async function startLinkHarness(options: { maxConcurrentTransfers?: numbe
     queries: new TelemetryQueries(fixture.db),
     blobs,
     inboundErrors,
+    identity,
+    started,
+    fixLogin: () => {
+      identity.password = connection.password ?? '';
+    },
     async device(deviceId) {
       const secret = await fixture.enrol(deviceId);
       const client = await connectOnce({ url: adapter.deviceEndpoint().url, clientId: deviceId, username: deviceId, password: secret });

@@ -1,5 +1,11 @@
 import '../broker/quiet-logs.js';
 import test from 'ava';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openControllerDb } from '../../../cloud-controller/storage/db.js';
+import { TelemetryIngest } from '../../../cloud-controller/telemetry/ingest.js';
+import { TelemetryQueries } from '../../../cloud-controller/telemetry/queries.js';
 import { envelope } from '../../../protocols/messages/envelope-factory.js';
 import type { UpBatch } from '../../../protocols/messages/up.js';
 import { deviceTopic } from '../../../protocols/topics.js';
@@ -54,4 +60,45 @@ test('telemetry ingest is exactly-once under redelivery: same batch twice → st
   } finally {
     await harness.close();
   }
+});
+
+test('a re-flashed device (new incarnation, seq restarting at 1) is stored, not deduplicated away; acks echo the incarnation (issue #9)', async (t) => {
+  const harness = await startLinkHarness();
+  try {
+    const { client, inbox } = await harness.device('dev-t2');
+    const before: UpBatch = { ...batch('dev-t2'), incarnation: 'boot-aaaaaaaa' };
+    await client.publishAsync(deviceTopic('dev-t2', 'up'), JSON.stringify(before), { qos: 1 });
+    await waitForCount(inbox, 'dev-t2', 'ack', 1);
+    const after: UpBatch = { ...batch('dev-t2'), incarnation: 'boot-bbbbbbbb' };
+    await client.publishAsync(deviceTopic('dev-t2', 'up'), JSON.stringify(after), { qos: 1 });
+    await waitForCount(inbox, 'dev-t2', 'ack', 2);
+
+    t.deepEqual(messagesOn<{ incarnation?: string }>(inbox, 'dev-t2', 'ack').map((ack) => ack.incarnation), ['boot-aaaaaaaa', 'boot-bbbbbbbb']);
+    t.is(harness.queries.listRecords({ deviceId: 'dev-t2' }).length, 8, 'both incarnations stored in full');
+    t.deepEqual(harness.queries.droppedTotals(), [{ deviceId: 'dev-t2', dropped: 14 }]);
+  } finally {
+    await harness.close();
+  }
+});
+
+test('a controller database keyed by (device, seq) is migrated once; its rows are kept under the legacy incarnation (issue #9)', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'fc-telemetry-migrate-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const old = openControllerDb(dir);
+  old.exec(`CREATE TABLE telemetry_records (device_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, ts TEXT NOT NULL, model_name TEXT, model_version INTEGER,
+    body TEXT NOT NULL, received_at TEXT NOT NULL, PRIMARY KEY (device_id, seq)) WITHOUT ROWID`);
+  const legacy = batch('dev-old');
+  const insert = old.prepare('INSERT INTO telemetry_records VALUES (?, ?, ?, ?, NULL, NULL, ?, ?)');
+  for (const record of legacy.records) insert.run('dev-old', record.seq, record.kind, record.ts, JSON.stringify(record), record.ts);
+  old.close();
+
+  const db = openControllerDb(dir);
+  t.teardown(() => db.close());
+  const ingest = new TelemetryIngest(db);
+  new TelemetryIngest(db); // a second open finds the migrated table and changes nothing
+  const queries = new TelemetryQueries(db);
+  t.is(queries.listRecords({ deviceId: 'dev-old' }).length, 4);
+  t.deepEqual(ingest.ingest('dev-old', legacy), { inserted: 0, duplicates: 4 }, 'a legacy batch re-sent is still a duplicate');
+  t.deepEqual(ingest.ingest('dev-old', { ...legacy, incarnation: 'reflashed-1' }), { inserted: 4, duplicates: 0 });
+  t.is(queries.listRecords({ deviceId: 'dev-old' }).length, 8);
 });

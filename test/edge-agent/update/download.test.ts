@@ -15,7 +15,7 @@ import { inspectAgentDb, servingModel } from './helpers/store-checks.js';
 const CHUNK = 4096;
 const blob = { chunkBytes: CHUNK, chunkTimeoutMs: 1_500, maxAttemptsPerChunk: 4 };
 
-async function setup(t: { teardown(fn: () => Promise<void> | void): void }) {
+async function setup(t: { teardown(fn: () => Promise<void> | void): void }, credentials?: { username: string; password: string }) {
   const dir = await tempDataDir('fc-download-');
   const key = makeSigningKey();
   const trusted = trustedKeysFromPems([key.publicKeyPem]);
@@ -23,7 +23,7 @@ async function setup(t: { teardown(fn: () => Promise<void> | void): void }) {
   const controller = await FakeController.start();
   const deviceId = `store-${Math.random().toString(36).slice(2, 8)}`;
   const uplink = await connectDeviceUplink(controller.url, deviceId);
-  const engine = await openEngine(dir, trusted, { uplink, deviceId, blob, http: { syncEveryBytes: 2048, idleTimeoutMs: 3_000, maxAttempts: 4 } });
+  const engine = await openEngine(dir, trusted, { uplink, deviceId, blob, http: { syncEveryBytes: 2048, idleTimeoutMs: 3_000, maxAttempts: 4, credentials } });
   t.teardown(async () => {
     engine.close();
     await uplink.close();
@@ -63,12 +63,17 @@ test('blob transfer: a controller that cannot serve the blob fails the deploymen
 });
 
 /** A local HTTP server for the bundle that honours `Range` and can cut its first response. */
-function bundleServer(bytes: Buffer, options: { cutFirstAfter?: number; ignoreRange?: boolean }) {
+function bundleServer(bytes: Buffer, options: { cutFirstAfter?: number; ignoreRange?: boolean; authorization?: string }) {
   const ranges: Array<string | undefined> = [];
   let requests = 0;
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     requests += 1;
     ranges.push(request.headers.range);
+    // As the controller's bundle route: HTTP Basic deviceId:secret or 401.
+    if (options.authorization !== undefined && request.headers.authorization !== options.authorization) {
+      response.writeHead(401, { 'www-authenticate': 'Basic realm="fleetcast devices"' }).end();
+      return;
+    }
     const match = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
     const start = match && !options.ignoreRange ? Number(match[1]) : 0;
     const body = bytes.subarray(start);
@@ -184,4 +189,31 @@ test('events of an offline install stay queued in SQLite and are published in or
   t.deepEqual(controller.events.map((event) => `${event.from}>${event.to}`), ['idle>verifying', 'verifying>staging', 'staging>activating', 'activating>committed']);
   t.true(controller.events.every((event) => event.deploymentId === installed.deploymentId));
   t.is((online.db.prepare('SELECT COUNT(*) AS n FROM update_events').get() as { n: number }).n, 0);
+});
+
+test('HTTP download sends the device credential; a refused one (401) fails at once with FC_ERR_UPDATE_DOWNLOAD_REFUSED, without retries or blob fallback (issue #9)', async (t) => {
+  const credentials = { username: 'store-http', password: 'device-secret-1' };
+  const authorization = `Basic ${Buffer.from('store-http:device-secret-1').toString('base64')}`;
+
+  const refused = await setup(t);
+  refused.controller.offer(refused.bundle.bytes);
+  const strict = bundleServer(refused.bundle.bytes, { authorization });
+  const strictUrl = await strict.listen();
+  t.teardown(strict.close);
+  const outcome = await refused.engine.manager.deploy(deployCommand('dep-http-401', { name: 'demand', version: 2 }, refused.bundle.bytes, strictUrl));
+  t.is(outcome.state, 'failed');
+  t.is(outcome.errorCode, 'FC_ERR_UPDATE_DOWNLOAD_REFUSED');
+  t.is(strict.ranges.length, 1, 'a refused credential is not retried');
+  t.is(refused.controller.blobRequests.length, 0, 'no fallback hides the refusal');
+  const reported = await refused.controller.waitForEvent((event) => event.to === 'failed');
+  t.is(reported.errorCode, 'FC_ERR_UPDATE_DOWNLOAD_REFUSED');
+
+  const accepted = await setup(t, credentials);
+  const server = bundleServer(accepted.bundle.bytes, { authorization });
+  const url = await server.listen();
+  t.teardown(server.close);
+  const committed = await accepted.engine.manager.deploy(deployCommand('dep-http-auth', { name: 'demand', version: 2 }, accepted.bundle.bytes, url));
+  t.is(committed.state, 'committed');
+  t.deepEqual(server.ranges, [undefined]);
+  t.is(accepted.controller.blobRequests.length, 0);
 });

@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { backoffDelayMs } from '../../../edge-agent/uplink/backoff.js';
+import { backoffDelayMs } from '../../../protocols/runtime/backoff.js';
 
 const policy = { minMs: 500, maxMs: 60_000, jitter: 0.2 };
 

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyBundle } from '../../../protocols/bundle/verify-bundle.js';
@@ -86,4 +86,17 @@ test('golden samples reproduce in onnxruntime and the reference profile parses',
   t.deepEqual(reference.features[2].categoryFrequencies, { s1: 0.5, s2: 0.5 });
   t.is(reference.features[0].distribution.missingShare, 4 / 64);
   t.deepEqual(reference.features.map((f) => f.importance.splits), [1, 1, 1, 0]);
+});
+
+test('a 1.5 GB file is refused as FC_ERR_BUNDLE_TOO_LARGE before it is read: RSS stays bounded (issue #9)', async (t) => {
+  const path = join(dir, 'huge.fcb');
+  // Sparse: 1.5 GB of apparent size, no disk used.
+  const handle = await open(path, 'w');
+  await handle.truncate(1.5 * 1024 ** 3);
+  await handle.close();
+  const before = process.memoryUsage().rss;
+  t.is(await codeOf(verifyBundle(path, { trustedKeys: trust(key) })), 'FC_ERR_BUNDLE_TOO_LARGE');
+  const grownMb = (process.memoryUsage().rss - before) / 1024 ** 2;
+  t.true(grownMb < 50, `RSS grew ${grownMb.toFixed(1)} MB`);
+  await rm(path);
 });

@@ -1,4 +1,4 @@
-/** Capped exponential backoff with jitter (issue #5 "reconnect with capped exponential backoff + jitter"). */
+/** Capped exponential backoff with jitter (issue #5 "reconnect with capped exponential backoff + jitter"); shared by the agent's uplink and event sender and the controller's device link (issue #9). */
 export interface BackoffPolicy {
   minMs: number;
   maxMs: number;
