@@ -5,7 +5,7 @@ import { holidayLocaleSchema } from '../../protocols/features/spec.js';
 import { runCommand } from '../../protocols/runtime/command.js';
 import { createLogger } from '../../protocols/runtime/logger.js';
 import { createProgress } from '../../protocols/runtime/progress.js';
-import { parseColumnMap } from '../data/ingest/column-map.js';
+import { salesInputOptions, withByteProgress, withSalesInputOptions, type SalesInputFlags } from './sales-flags.js';
 import { storeLocalesFileSchema, type StoreLocalesFile } from '../data/generator/store-locales.js';
 import { loadSalesData } from '../data/load-sales-data.js';
 import { runTraining, type TrainingResult } from '../train/run-training.js';
@@ -13,9 +13,8 @@ import { parseTrainingOptions } from '../train/training-options.js';
 import { compareRuns, type RunComparison } from '../train/compare-runs.js';
 import { DEFAULT_RUNS_DB, openRunStore, type RunRecord, type RunSummary } from '../tracking/index.js';
 
-interface TrainFlags {
+interface TrainFlags extends SalesInputFlags {
   data: string;
-  map: string[];
   model?: string;
   objective?: string;
   target?: string;
@@ -38,7 +37,6 @@ interface RunsFlags {
   json?: boolean;
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /** A number flag; text that is not a number becomes NaN so the options schema rejects it with a code. */
 function numberFlag(value: string | undefined): number | undefined {
@@ -118,11 +116,12 @@ function renderComparison(comparison: RunComparison): string {
 
 /** `fleetcast train` and `fleetcast runs list|show|compare` (issue #3). */
 export function registerTrainCommands(program: Command): void {
-  program
-    .command('train')
-    .description('Train, tune and evaluate a forecasting model (tracked as a run)')
-    .requiredOption('--data <csv>', 'sales CSV (canonical columns, or mapped with --map)')
-    .option('--map <canonical=source,...>', 'column mapping, e.g. date="Order Date",target=Sales (repeatable)', collect, [])
+  withSalesInputOptions(
+    program
+      .command('train')
+      .description('Train, tune and evaluate a forecasting model (tracked as a run)')
+      .requiredOption('--data <csv>', 'sales CSV (canonical columns, or mapped with --map)'),
+  )
     .option('--model <gbdt|mlp|linear|auto>', 'learner (auto: tune over every available learner)', 'auto')
     .option('--objective <squared|poisson|tweedie|logistic>', 'loss (default poisson for units, logistic for stockout)')
     .option('--target <units|stockout>', 'forecast units sold or predict stockouts (binary)', 'units')
@@ -159,14 +158,8 @@ export function registerTrainCommands(program: Command): void {
             locale: flags.locale ? parseLocale(flags.locale) : storeLocales?.defaultLocale,
             storeLocales: storeLocales?.storeLocales,
           });
-          const progress = createProgress({ json: Boolean(flags.json) });
-          let started = false;
-          const loaded = await loadSalesData(flags.data, { map: parseColumnMap(flags.map), failOnCritical: !flags.allowInvalidData }, (bytes, total) => {
-            if (!started) progress.start(total, 'read');
-            started = true;
-            progress.update(bytes);
-          });
-          progress.stop();
+          const input = { ...salesInputOptions(flags), failOnCritical: !flags.allowInvalidData };
+          const loaded = await withByteProgress(createProgress({ json: Boolean(flags.json) }), 'read', (onBytes) => loadSalesData(flags.data, input, onBytes));
           if (!loaded.report.success) logger.warn({ data: flags.data }, 'training on data that failed validation (--allow-invalid-data)');
           const store = openRunStore(flags.runsDb);
           try {

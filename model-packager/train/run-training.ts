@@ -14,6 +14,10 @@ import { availableLearners, learners, type LearnerKind } from './learners.js';
 import { planTimeSplits, type TimeSplit } from './time-splits.js';
 import { parseTrainingOptions, type TrainingOptions, type TrainingOptionsInput } from './training-options.js';
 import { tune, type TuningResult } from './tune.js';
+import { baselineFeature, baselineModel, type BaselineName } from './baseline-model.js';
+import { chooseObjective, type ObjectiveChoice } from './objective-choice.js';
+import { baselineVerdict, type BaselineVerdict } from '../tracking/baseline-verdict.js';
+import type { LearnerFit } from './learners.js';
 
 /** Where the training data came from (recorded with the run). */
 export interface TrainingData {
@@ -38,7 +42,14 @@ export interface TrainingResult {
   ok: true;
   runId: string;
   runsDb: string;
-  model: { kind: LearnerKind; objective: Objective; params: Record<string, number>; rounds: number };
+  /** The model trained; `baseline` names the baseline it reproduces when no learner beat the baselines (issue #10). */
+  model: { kind: LearnerKind; objective: Objective; params: Record<string, number>; rounds: number; baseline?: BaselineName };
+  /** How the objective was chosen from the data (null when the run named one). */
+  objectiveChoice: ObjectiveChoice | null;
+  /** Validation-fold comparison behind the model choice (null without selection: explicit learner and no tuning, or a binary target). */
+  selection: Selection | null;
+  /** Holdout WAPE against the best baseline (null for a binary target). */
+  baseline: BaselineVerdict | null;
   target: TrainingOptions['target'];
   horizon: number;
   featureNames: string[];
@@ -51,6 +62,37 @@ export interface TrainingResult {
   crossValidation: { folds: FoldSummary[]; meanImprovementOverSeasonalNaive: number | null };
   tuning: { trials: number; bestTrial: number; bestScore: number; stoppedByTime: boolean } | null;
   artifacts: RunArtifacts;
+}
+
+/** Unit objectives tuning searches when the run does not name one (issue #10). */
+const SEARCHED_UNIT_OBJECTIVES: readonly Objective[] = ['squared', 'poisson', 'tweedie'];
+
+const seriesKey = (row: SalesRow): string => `${row.store}\u0000${row.item}`;
+
+/** The validation-fold WAPEs model selection compared, and the baseline it fell back to, if any. */
+export interface Selection {
+  validationWape: { model: number; seasonalNaive: number; movingAverage: number };
+  /** Set when the selected learner lost to the best baseline: the run's model is that baseline. */
+  fallback: { baseline: BaselineName; feature: number } | null;
+}
+
+/**
+ * The guard of model selection (issue #10): the selected configuration's predictions on the
+ * validation fold against seasonal naive and the 28-day moving average on the same rows. When
+ * the model is worse than the best baseline, the run's model becomes that baseline (the best
+ * one the feature spec can express). Ties go to the learner.
+ */
+function selectAgainstBaselines(dataset: TrainingDataset, fold: TimeSplit, predictions: Float64Array, horizon: number): Selection {
+  const scale = trainingMaseScale(dataset.history, dataset, fold.testFromDay);
+  const compared = evaluateRegression(dataset, fold.test, predictions, horizon, scale);
+  const validationWape = { model: compared.model.wape, seasonalNaive: compared.seasonalNaive.wape, movingAverage: compared.movingAverage.wape };
+  const baselines = (['movingAverage', 'seasonalNaive'] as const)
+    .map((baseline) => ({ baseline, wape: validationWape[baseline], feature: baselineFeature(baseline, dataset.names, horizon) }))
+    .filter((entry): entry is { baseline: BaselineName; wape: number; feature: number } => entry.feature !== null && Number.isFinite(entry.wape))
+    .sort((a, b) => a.wape - b.wape);
+  const best = baselines[0];
+  const loses = best !== undefined && !(validationWape.model <= best.wape);
+  return { validationWape, fallback: loses ? { baseline: best.baseline, feature: best.feature } : null };
 }
 
 /** Keeps finite numbers only (manifest metric sets are finite; NaN would not survive JSON). */
@@ -94,18 +136,18 @@ function evaluate(dataset: TrainingDataset, split: TimeSplit, predictions: Float
  */
 export async function runTraining(data: TrainingData, input: TrainingOptionsInput, context: { store: RunStore; logger: Logger; json: boolean }): Promise<TrainingResult> {
   const options = parseTrainingOptions(input);
-  const objective: Objective = options.objective ?? (options.target === 'stockout' ? 'logistic' : 'poisson');
-  if ((objective === 'logistic') !== (options.target === 'stockout')) {
-    throw new FleetcastError('FC_ERR_TRAIN_INVALID_PARAMS', `objective ${objective} does not fit target ${options.target}`, { objective, target: options.target });
+  const requested = options.objective ?? (options.target === 'stockout' ? 'logistic' : undefined);
+  if (requested !== undefined && (requested === 'logistic') !== (options.target === 'stockout')) {
+    throw new FleetcastError('FC_ERR_TRAIN_INVALID_PARAMS', `objective ${requested} does not fit target ${options.target}`, { objective: requested, target: options.target });
   }
-  const kinds: LearnerKind[] = availableLearners.filter((kind) => (options.model === 'auto' || kind === options.model) && learners[kind].objectives.includes(objective));
-  if (kinds.length === 0) throw new FleetcastError('FC_ERR_TRAIN_LEARNER_UNAVAILABLE', `${options.model} with objective ${objective}`, { model: options.model, objective });
+  const kinds: LearnerKind[] = availableLearners.filter((kind) => (options.model === 'auto' || kind === options.model) && (requested === undefined || learners[kind].objectives.includes(requested)));
+  if (kinds.length === 0) throw new FleetcastError('FC_ERR_TRAIN_LEARNER_UNAVAILABLE', `${options.model} with objective ${requested}`, { model: options.model, objective: requested });
   const { store, logger } = context;
-  const runId = store.createRun({ objective, target: options.target, params: { ...options, objective }, dataPath: data.dataPath, dataSha256: data.dataSha256, validationReport: data.validationReport });
+  const runId = store.createRun({ objective: requested ?? 'auto', target: options.target, params: { ...options, objective: requested ?? 'auto' }, dataPath: data.dataPath, dataSha256: data.dataSha256, validationReport: data.validationReport });
   logger.info({ runId, rows: data.rows.length }, 'training run started');
   try {
-    const result = await train(runId, data, options, objective, kinds, context);
-    logger.info({ runId, wape: result.metrics.model.wape, improvement: result.improvementOverSeasonalNaive }, 'training run finished');
+    const result = await train(runId, data, options, requested, kinds, context);
+    logger.info({ runId, objective: result.model.objective, wape: result.metrics.model.wape, improvement: result.improvementOverSeasonalNaive, worseThanBaseline: result.baseline?.worseThanBaseline }, 'training run finished');
     return result;
   } catch (error) {
     const coded = toFleetcastError(error);
@@ -114,7 +156,7 @@ export async function runTraining(data: TrainingData, input: TrainingOptionsInpu
   }
 }
 
-async function train(runId: string, data: TrainingData, options: TrainingOptions, objective: Objective, kinds: LearnerKind[], context: { store: RunStore; json: boolean }): Promise<TrainingResult> {
+async function train(runId: string, data: TrainingData, options: TrainingOptions, requested: Objective | undefined, kinds: LearnerKind[], context: { store: RunStore; json: boolean }): Promise<TrainingResult> {
   const spec = deriveFeatureSpec(data.rows as SalesRow[], { horizon: options.horizon, defaultLocale: options.locale, storeLocales: options.storeLocales });
   const dataset = buildTrainingDataset(data.rows, spec, options.target);
   const plan = planTimeSplits(dataset.day, { holdoutDays: options.holdoutDays, folds: options.folds, foldDays: options.foldDays, minTrainDays: Math.max(28, lookbackDays(spec)) });
@@ -123,13 +165,20 @@ async function train(runId: string, data: TrainingData, options: TrainingOptions
   const tuningValid = selectRows(dataset, tuningFold.test);
   const progressOf = (): ProgressReporter => (context.json ? silentProgress : createProgress({ json: context.json }));
 
-  let chosen: { kind: LearnerKind; params: Record<string, number> } = { kind: kinds[0], params: { ...learners[kinds[0]].defaults } };
+  // The objective from the data (issue #10) when the run names none: on the rows before the holdout only.
+  const objectiveChoice = requested === undefined ? chooseObjective(Float64Array.from(plan.holdout.train, (r) => dataset.y[r]), (i) => seriesKey(dataset.rows[plan.holdout.train[i]])) : null;
+  const objectiveOf = (kind: LearnerKind): Objective => {
+    if (requested !== undefined) return requested;
+    const chosen = (objectiveChoice as ObjectiveChoice).objective;
+    return learners[kind].objectives.includes(chosen) ? chosen : 'poisson';
+  };
+  let chosen: { kind: LearnerKind; objective: Objective; params: Record<string, number> } = { kind: kinds[0], objective: objectiveOf(kinds[0]), params: { ...learners[kinds[0]].defaults } };
   let tuning: TuningResult | null = null;
   const trials = Math.max(options.trials, kinds.length);
   if (trials > 1) {
     tuning = await tune({
-      candidates: kinds.map((kind) => ({ kind, spec: learners[kind] })),
-      objective,
+      candidates: kinds.map((kind) => ({ kind, spec: learners[kind], objective: objectiveOf(kind) })),
+      searchObjectives: requested === undefined ? SEARCHED_UNIT_OBJECTIVES : [],
       featureNames: dataset.names,
       train: tuningTrain,
       validation: tuningValid,
@@ -142,10 +191,11 @@ async function train(runId: string, data: TrainingData, options: TrainingOptions
       },
       progress: progressOf(),
     });
-    chosen = { kind: tuning.best.kind, params: tuning.best.params };
+    chosen = { kind: tuning.best.kind, objective: tuning.best.objective, params: tuning.best.params };
   }
+  const objective = chosen.objective;
   const learner = learners[chosen.kind];
-  const fitOn = (train: Uint32Array, rounds: number, extra: { validation?: Uint32Array; earlyStoppingRounds?: number; onIteration?: (i: number, t: number, v: number | undefined) => void } = {}) =>
+  const fitLearner = (train: Uint32Array, rounds: number, extra: { validation?: Uint32Array; earlyStoppingRounds?: number; onIteration?: (i: number, t: number, v: number | undefined) => void } = {}) =>
     learner.fit({
       train: selectRows(dataset, train),
       validation: extra.validation ? selectRows(dataset, extra.validation) : undefined,
@@ -161,9 +211,21 @@ async function train(runId: string, data: TrainingData, options: TrainingOptions
   const progress = progressOf();
   progress.start(plan.folds.length + 2, 'training');
   // Rounds by early stopping on the most recent fold (never on the holdout).
-  const stopping = await fitOn(tuningFold.train, learner.maxBudget, { validation: tuningFold.test, earlyStoppingRounds: 20 });
+  const stopping = await fitLearner(tuningFold.train, learner.maxBudget, { validation: tuningFold.test, earlyStoppingRounds: 20 });
   const rounds = stopping.bestIteration + 1;
   progress.update(1, { rounds });
+
+  // Selection never picks a model that loses to a baseline on the validation fold (issue #10).
+  const selection =
+    options.target === 'units' && (options.model === 'auto' || trials > 1)
+      ? selectAgainstBaselines(dataset, tuningFold, predictModel(stopping.model, tuningValid.X, tuningValid.nRows), options.horizon)
+      : null;
+  const fallback = selection?.fallback ?? null;
+  const fitOn = async (train: Uint32Array, budget: number, extra: Parameters<typeof fitLearner>[2] = {}): Promise<LearnerFit> =>
+    fallback ? { model: baselineModel(dataset.names, fallback.feature), history: [], bestIteration: 0 } : fitLearner(train, budget, extra);
+  const model = fallback
+    ? { kind: 'linear' as const, objective: 'squared' as const, params: {}, rounds: 0, baseline: fallback.baseline }
+    : { kind: chosen.kind, objective, params: chosen.params, rounds };
 
   const folds: FoldSummary[] = [];
   for (const [k, fold] of plan.folds.entries()) {
@@ -197,8 +259,8 @@ async function train(runId: string, data: TrainingData, options: TrainingOptions
   const predictions = predictModel(final.model, holdoutMatrix.X, holdoutMatrix.nRows);
   const evaluated = evaluate(dataset, holdout, predictions, options);
   const metrics: RunMetrics = evaluated.regression
-    ? { model: finite(evaluated.regression.model), seasonalNaive: finite(evaluated.regression.seasonalNaive) }
-    : { model: finite(evaluated.binary?.model ?? {}), seasonalNaive: null };
+    ? { model: finite(evaluated.regression.model), seasonalNaive: finite(evaluated.regression.seasonalNaive), movingAverage: finite(evaluated.regression.movingAverage) }
+    : { model: finite(evaluated.binary?.model ?? {}), seasonalNaive: null, movingAverage: null };
   const artifacts = context.store.saveArtifacts(runId, {
     model: final.model,
     sampleRows: selectRows(dataset, spread(holdout.train, options.sampleRows)).X,
@@ -211,13 +273,16 @@ async function train(runId: string, data: TrainingData, options: TrainingOptions
     ok: true,
     runId,
     runsDb: context.store.dbPath,
-    model: { kind: chosen.kind, objective, params: chosen.params, rounds },
+    model,
+    objectiveChoice,
+    selection,
+    baseline: baselineVerdict(metrics),
     target: options.target,
     horizon: options.horizon,
     featureNames: dataset.names,
     rows: { total: dataset.nRows, train: holdout.train.length, holdout: holdout.test.length },
     metrics: evaluated.regression
-      ? { model: metrics.model, seasonalNaive: metrics.seasonalNaive, movingAverage: finite(evaluated.regression.movingAverage) }
+      ? { model: metrics.model, seasonalNaive: metrics.seasonalNaive, movingAverage: metrics.movingAverage ?? null }
       : { model: metrics.model, seasonalNaive: null, movingAverage: null, prevalenceBaseline: finite(evaluated.binary?.prevalenceBaseline ?? {}) },
     improvementOverSeasonalNaive: evaluated.regression ? finiteOrNull(evaluated.regression.improvementOverSeasonalNaive) : null,
     perStore: evaluated.regression
@@ -230,12 +295,13 @@ async function train(runId: string, data: TrainingData, options: TrainingOptions
     artifacts,
   };
   context.store.finishRun(runId, {
-    modelKind: chosen.kind,
-    params: { ...options, objective, learnerParams: chosen.params, rounds },
+    modelKind: model.kind,
+    objective: model.objective,
+    params: { ...options, objective: model.objective, learnerParams: model.params, rounds: model.rounds, ...(fallback ? { baselineModel: fallback.baseline } : {}) },
     featureSpec: spec,
     featureNames: dataset.names,
     metrics,
-    evaluation: { metrics: result.metrics, improvementOverSeasonalNaive: result.improvementOverSeasonalNaive, perStore: result.perStore, crossValidation: result.crossValidation, tuning: tuning ? { ...result.tuning, results: tuning.trials } : null },
+    evaluation: { metrics: result.metrics, objectiveChoice, selection, improvementOverSeasonalNaive: result.improvementOverSeasonalNaive, perStore: result.perStore, crossValidation: result.crossValidation, tuning: tuning ? { ...result.tuning, results: tuning.trials } : null },
     artifacts,
   });
   return result;

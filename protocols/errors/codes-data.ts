@@ -13,4 +13,5 @@ export const dataErrors = {
   FC_ERR_DATA_VALIDATION_FAILED: { message: 'Sales data failed a critical validation expectation', exitCode: 1 },
   FC_ERR_DATA_GENERATOR_OPTIONS: { message: 'Invalid data generator options', exitCode: 64 },
   FC_ERR_DATA_WRITE_FAILED: { message: 'Generated data cannot be written', exitCode: 73 },
+  FC_ERR_DATA_LOOKS_LIKE_TRANSACTIONS: { message: 'Most rows repeat a (store, item, date) key: the file holds transactions, read it with --granularity transactions', exitCode: 65 },
 } as const;

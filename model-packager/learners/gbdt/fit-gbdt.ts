@@ -8,7 +8,7 @@ import { addBinnedTree, toTree, type GrownTree } from './grown-tree.js';
 import { HistogramPool, kernelCount } from './histogram-pool.js';
 import { createFitMemory, groupsPerWorker, planFitMemory } from './wasm/fit-memory.js';
 import { objectiveFunctions } from '../objectives.js';
-import { gbdtParamsSchema, type GbdtParamsInput } from './params.js';
+import { effectiveMaxDeltaStep, gbdtParamsSchema, type GbdtParamsInput } from './params.js';
 import { growTree } from './tree-grower.js';
 
 /** Training input of `fitGbdt`. */
@@ -46,7 +46,8 @@ export interface FitGbdtResult {
 export async function fitGbdt(options: FitGbdtOptions): Promise<FitGbdtResult> {
   const { nRows, nFeatures, y } = options;
   checkFeatureNames(options.featureNames, nFeatures);
-  const params = parseParams(gbdtParamsSchema, options.params);
+  const parsed = parseParams(gbdtParamsSchema, options.params);
+  const params = { ...parsed, maxDeltaStep: effectiveMaxDeltaStep(parsed) };
   checkLabelledMatrix(options, nFeatures, params.objective, 'training');
   if (options.validation) checkLabelledMatrix(options.validation, nFeatures, params.objective, 'validation');
   if (params.earlyStoppingRounds !== undefined && !options.validation) {
