@@ -73,8 +73,11 @@ const pct = (value: number | null | undefined): string => (value === null || val
 const num = (value: number | undefined): string => (value === undefined ? 'n/a' : value.toFixed(4));
 
 function renderTraining(result: TrainingResult): string {
-  const lines = [`run ${result.runId} (${result.model.kind}, ${result.model.objective}, ${result.model.rounds} rounds, target ${result.target})`];
+  const model = result.model.baseline ? `baseline ${result.model.baseline}: no learner beat it on validation` : `${result.model.kind}, ${result.model.objective}, ${result.model.rounds} rounds`;
+  const lines = [`run ${result.runId} (${model}, target ${result.target})`];
+  if (result.objectiveChoice) lines.push(`objective from the data: ${result.objectiveChoice.reason}`);
   if (result.target === 'units') {
+    if (result.baseline?.worseThanBaseline) lines.push(`WARNING: worse than baseline — holdout WAPE ${num(result.baseline.modelWape)} > ${result.baseline.bestBaseline} ${num(result.baseline.bestBaselineWape)}; fleetcast package refuses this run without --allow-worse-than-baseline`);
     lines.push(
       `holdout WAPE ${num(result.metrics.model.wape)} | seasonal naive ${num(result.metrics.seasonalNaive?.wape)} | moving average ${num(result.metrics.movingAverage?.wape)}`,
       `improvement over seasonal naive: ${pct(result.improvementOverSeasonalNaive)} (cross-validation mean ${pct(result.crossValidation.meanImprovementOverSeasonalNaive)})`,
@@ -91,7 +94,10 @@ function renderTraining(result: TrainingResult): string {
 
 function renderList(runs: RunSummary[]): string {
   if (runs.length === 0) return 'no runs';
-  return runs.map((run) => `${run.id}  ${run.status.padEnd(8)}  ${(run.modelKind ?? '-').padEnd(6)}  ${run.objective.padEnd(8)}  WAPE ${run.wape === null ? 'n/a' : run.wape.toFixed(4)}  naive ${run.seasonalNaiveWape === null ? 'n/a' : run.seasonalNaiveWape.toFixed(4)}`).join('\n');
+  const wapeText = (value: number | null): string => (value === null ? 'n/a' : value.toFixed(4));
+  return runs
+    .map((run) => `${run.id}  ${run.status.padEnd(8)}  ${(run.modelKind ?? '-').padEnd(6)}  ${run.objective.padEnd(8)}  WAPE ${wapeText(run.wape)}  naive ${wapeText(run.seasonalNaiveWape)}  ma28 ${wapeText(run.movingAverageWape)}${run.worseThanBaseline ? '  WORSE THAN BASELINE' : ''}`)
+    .join('\n');
 }
 
 function renderRun(run: RunRecord): string {
@@ -101,6 +107,7 @@ function renderRun(run: RunRecord): string {
     `model ${run.modelKind ?? '-'} objective ${run.objective} target ${run.target}`,
     `data ${run.dataPath ?? '-'} sha256 ${run.dataSha256 ?? '-'}`,
     `metrics ${run.metrics ? JSON.stringify(run.metrics) : '-'}`,
+    ...(run.baseline?.worseThanBaseline ? [`WORSE THAN BASELINE: holdout WAPE ${run.baseline.modelWape.toFixed(4)} > ${run.baseline.bestBaseline} ${run.baseline.bestBaselineWape.toFixed(4)} (package needs --allow-worse-than-baseline)`] : []),
     `features ${run.featureNames?.join(', ') ?? '-'}`,
     `code ${run.codeVersion.packageVersion} ${run.codeVersion.gitCommit ?? ''}`,
   ].join('\n');
@@ -123,7 +130,7 @@ export function registerTrainCommands(program: Command): void {
       .requiredOption('--data <csv>', 'sales CSV (canonical columns, or mapped with --map)'),
   )
     .option('--model <gbdt|mlp|linear|auto>', 'learner (auto: tune over every available learner)', 'auto')
-    .option('--objective <squared|poisson|tweedie|logistic>', 'loss (default poisson for units, logistic for stockout)')
+    .option('--objective <squared|poisson|tweedie|logistic>', 'loss (default: chosen from the data for units — tweedie for intermittent or heavy-tailed sales, else poisson — and searched by tuning; logistic for stockout)')
     .option('--target <units|stockout>', 'forecast units sold or predict stockouts (binary)', 'units')
     .option('--trials <n>', 'random-search configurations (successive halving); 1 = defaults only', '1')
     .option('--time-budget <seconds>', 'tuning wall-clock budget')

@@ -14,7 +14,8 @@ import { availableLearners, learners, type LearnerKind } from './learners.js';
 import { planTimeSplits, type TimeSplit } from './time-splits.js';
 import { parseTrainingOptions, type TrainingOptions, type TrainingOptionsInput } from './training-options.js';
 import { tune, type TuningResult } from './tune.js';
-import { baselineFeature, baselineModel, type BaselineName } from './baseline-model.js';
+import { baselineModel, type BaselineName } from './baseline-model.js';
+import { selectAgainstBaselines, type Selection } from './selection.js';
 import { chooseObjective, type ObjectiveChoice } from './objective-choice.js';
 import { baselineVerdict, type BaselineVerdict } from '../tracking/baseline-verdict.js';
 import type { LearnerFit } from './learners.js';
@@ -68,32 +69,6 @@ export interface TrainingResult {
 const SEARCHED_UNIT_OBJECTIVES: readonly Objective[] = ['squared', 'poisson', 'tweedie'];
 
 const seriesKey = (row: SalesRow): string => `${row.store}\u0000${row.item}`;
-
-/** The validation-fold WAPEs model selection compared, and the baseline it fell back to, if any. */
-export interface Selection {
-  validationWape: { model: number; seasonalNaive: number; movingAverage: number };
-  /** Set when the selected learner lost to the best baseline: the run's model is that baseline. */
-  fallback: { baseline: BaselineName; feature: number } | null;
-}
-
-/**
- * The guard of model selection (issue #10): the selected configuration's predictions on the
- * validation fold against seasonal naive and the 28-day moving average on the same rows. When
- * the model is worse than the best baseline, the run's model becomes that baseline (the best
- * one the feature spec can express). Ties go to the learner.
- */
-function selectAgainstBaselines(dataset: TrainingDataset, fold: TimeSplit, predictions: Float64Array, horizon: number): Selection {
-  const scale = trainingMaseScale(dataset.history, dataset, fold.testFromDay);
-  const compared = evaluateRegression(dataset, fold.test, predictions, horizon, scale);
-  const validationWape = { model: compared.model.wape, seasonalNaive: compared.seasonalNaive.wape, movingAverage: compared.movingAverage.wape };
-  const baselines = (['movingAverage', 'seasonalNaive'] as const)
-    .map((baseline) => ({ baseline, wape: validationWape[baseline], feature: baselineFeature(baseline, dataset.names, horizon) }))
-    .filter((entry): entry is { baseline: BaselineName; wape: number; feature: number } => entry.feature !== null && Number.isFinite(entry.wape))
-    .sort((a, b) => a.wape - b.wape);
-  const best = baselines[0];
-  const loses = best !== undefined && !(validationWape.model <= best.wape);
-  return { validationWape, fallback: loses ? { baseline: best.baseline, feature: best.feature } : null };
-}
 
 /** Keeps finite numbers only (manifest metric sets are finite; NaN would not survive JSON). */
 function finite(values: object): Record<string, number> {
