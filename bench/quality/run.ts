@@ -35,17 +35,19 @@ const program = new Command('bench-quality')
   .option('--trials <n>', 'configurations of the tuned run', '12')
   .option('--holdout-days <n>', 'holdout days', '90')
   .option('--seed <n>', 'data seed', '1')
+  .option('--data <keys>', 'comma-separated data sets: retail, intermittent, transactions', 'retail,intermittent,transactions')
   .parse(process.argv);
-const flags = program.opts<{ trials: string; holdoutDays: string; seed: string }>();
+const flags = program.opts<{ trials: string; holdoutDays: string; seed: string; data: string }>();
 const seed = Number(flags.seed);
 const holdoutDays = Number(flags.holdoutDays);
 
 /** The generated data sets: shape, granularity the file is read with. */
-const dataSets: { name: string; generator: Omit<GeneratorOptionsInput, 'out' | 'seed'> }[] = [
-  { name: 'retail daily (units)', generator: { stores: 5, items: 10, days: 730 } },
-  { name: 'intermittent daily (currency)', generator: { stores: 4, items: 3, days: 1461, profile: 'intermittent' } },
-  { name: 'intermittent transactions (currency)', generator: { stores: 4, items: 3, days: 1461, profile: 'intermittent', granularity: 'transactions' } },
+const allDataSets: { key: string; name: string; generator: Omit<GeneratorOptionsInput, 'out' | 'seed'> }[] = [
+  { key: 'retail', name: 'retail daily (units)', generator: { stores: 5, items: 10, days: 730 } },
+  { key: 'intermittent', name: 'intermittent daily (currency)', generator: { stores: 4, items: 3, days: 1461, profile: 'intermittent' } },
+  { key: 'transactions', name: 'intermittent transactions (currency)', generator: { stores: 4, items: 3, days: 1461, profile: 'intermittent', granularity: 'transactions' } },
 ];
+const dataSets = allDataSets.filter((set) => flags.data.split(',').includes(set.key));
 
 interface Row {
   data: string;

@@ -65,6 +65,9 @@ export interface TrainingResult {
   artifacts: RunArtifacts;
 }
 
+/** Rounds without improvement of the validation score before fitting stops. */
+const EARLY_STOPPING_ROUNDS = 20;
+
 /** Unit objectives tuning searches when the run does not name one (issue #10). */
 const SEARCHED_UNIT_OBJECTIVES: readonly Objective[] = ['squared', 'poisson', 'tweedie'];
 
@@ -170,7 +173,11 @@ async function train(runId: string, data: TrainingData, options: TrainingOptions
   }
   const objective = chosen.objective;
   const learner = learners[chosen.kind];
-  const fitLearner = (train: Uint32Array, rounds: number, extra: { validation?: Uint32Array; earlyStoppingRounds?: number; onIteration?: (i: number, t: number, v: number | undefined) => void } = {}) =>
+  const fitLearner = (
+    train: Uint32Array,
+    rounds: number,
+    extra: { validation?: Uint32Array; earlyStoppingRounds?: number; stoppingMetric?: (y: Float64Array, predictions: Float64Array) => number; onIteration?: (i: number, t: number, v: number | undefined) => void } = {},
+  ) =>
     learner.fit({
       train: selectRows(dataset, train),
       validation: extra.validation ? selectRows(dataset, extra.validation) : undefined,
@@ -179,14 +186,17 @@ async function train(runId: string, data: TrainingData, options: TrainingOptions
       params: chosen.params,
       budget: rounds,
       earlyStoppingRounds: extra.earlyStoppingRounds,
+      stoppingMetric: extra.stoppingMetric,
       seed: options.seed,
       onIteration: extra.onIteration,
     });
 
   const progress = progressOf();
   progress.start(plan.folds.length + 2, 'training');
-  // Rounds by early stopping on the most recent fold (never on the holdout).
-  const stopping = await fitLearner(tuningFold.train, learner.maxBudget, { validation: tuningFold.test, earlyStoppingRounds: 20 });
+  // Rounds by early stopping on the most recent fold (never on the holdout), judged by the
+  // selection score — WAPE for units (issue #10): on intermittent sales the loss stops long
+  // before the WAPE the run is measured by stops improving.
+  const stopping = await fitLearner(tuningFold.train, learner.maxBudget, { validation: tuningFold.test, earlyStoppingRounds: EARLY_STOPPING_ROUNDS, stoppingMetric: options.target === 'units' ? wape : undefined });
   const rounds = stopping.bestIteration + 1;
   progress.update(1, { rounds });
 
