@@ -51,7 +51,7 @@ test('fleetcast train on generated data beats seasonal naive by ≥ 20% WAPE; ru
 
   const list = await runCli(['runs', 'list', '--runs-db', db, '--json']);
   t.is(list.code, 0);
-  const runs = parse<{ id: string; status: string; wape: number | null; seasonalNaiveWape: number | null }[]>(list.stdout);
+  const runs = parse<{ id: string; status: string; wape: number | null; seasonalNaiveWape: number | null; worseThanBaseline: boolean | null }[]>(list.stdout);
   t.deepEqual(runs.map((r) => r.id).sort(), [result.runId, tunedResult.runId].sort());
   const first = runs.find((r) => r.id === result.runId);
   t.is(first?.status, 'finished');
