@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { once } from 'node:events';
 import { FleetcastError } from '../../../protocols/errors/fleetcast-error.js';
 import { dayOfIsoDate, isoDateOf } from '../ingest/date-formats.js';
+import { openHashedWriter } from '../ingest/hashed-writer.js';
 import { drawItem, drawStore, type StoreProfile } from './chain-profile.js';
 import { expectedDemand, NOISE_SIGMA } from './demand-model.js';
 import type { Drift, DriftKind } from './drift-options.js';
@@ -74,15 +72,9 @@ export async function generateSalesData(input: GeneratorOptionsInput, onProgress
   const onPromo = new Uint8Array(items.length);
   const stockoutDaysLeft = new Int8Array(stores.length * items.length);
 
-  const output = await openOutput(options.out);
-  const hash = createHash('sha256');
-  let streamError: unknown;
-  output.on('error', (error) => (streamError = error));
-  const write = async (text: string): Promise<void> => {
-    if (streamError) throw streamError;
-    hash.update(text);
-    if (!output.write(text)) await once(output, 'drain');
-  };
+  const output = await openHashedWriter(options.out);
+  const write = (text: string): Promise<void> => output.write(text);
+  let sha256: string;
   let rows = 0;
   try {
     await write(`${profileColumns[options.profile].join(',')}\n`);
@@ -148,9 +140,7 @@ export async function generateSalesData(input: GeneratorOptionsInput, onProgress
       await write(lines.join(''));
       onProgress?.(offset + 1, options.days);
     }
-    output.end();
-    if (!output.writableFinished) await once(output, 'finish');
-    if (streamError) throw streamError;
+    sha256 = await output.finish();
   } catch (error) {
     output.destroy();
     throw error instanceof FleetcastError ? error : new FleetcastError('FC_ERR_DATA_WRITE_FAILED', String(error), undefined, { cause: error });
@@ -158,7 +148,7 @@ export async function generateSalesData(input: GeneratorOptionsInput, onProgress
   const storeLocales: StoreLocalesFile = { defaultLocale: generatorLocales[0], storeLocales: Object.fromEntries(stores.map((store) => [store.id, store.locale])) };
   const storesPath = `${options.out}.stores.json`;
   await writeOrFail(storesPath, `${JSON.stringify(storeLocales, null, 2)}\n`);
-  return { path: options.out, storesPath, rows, sha256: hash.digest('hex'), storeLocales, drifts: options.drifts, ...(options.driftFrom ? { driftFrom: options.driftFrom } : {}) };
+  return { path: options.out, storesPath, rows, sha256, storeLocales, drifts: options.drifts, ...(options.driftFrom ? { driftFrom: options.driftFrom } : {}) };
 }
 
 /** Holiday sets per distinct locale, covering the generated years plus a margin for shifted holidays. */
@@ -177,16 +167,6 @@ function holidayCalendars(stores: StoreProfile[], startDay: number, days: number
 function dayOfYearOf(day: number): number {
   const year = Number(isoDateOf(day).slice(0, 4));
   return day - Date.UTC(year, 0, 1) / 86_400_000;
-}
-
-async function openOutput(path: string): Promise<WriteStream> {
-  const stream = createWriteStream(path);
-  try {
-    await once(stream, 'open');
-  } catch (error) {
-    throw new FleetcastError('FC_ERR_DATA_WRITE_FAILED', path, undefined, { cause: error });
-  }
-  return stream;
 }
 
 async function writeOrFail(path: string, text: string): Promise<void> {

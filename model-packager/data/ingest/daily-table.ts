@@ -134,18 +134,9 @@ export function buildDailyTable(raw: RawSalesTable, dayOfRow: Float64Array, gran
   const storeByRank = inverse(storeRank);
   const itemByRank = inverse(itemRank);
   const table: DailyTable = {
-    length,
     storeIds: store.values,
     itemIds: item.values,
-    store: new Int32Array(length),
-    item: new Int32Array(length),
-    day: new Int32Array(length),
-    units: new Float64Array(length),
-    price: new Float64Array(length),
-    tempC: new Float64Array(length),
-    precipMm: new Float64Array(length),
-    promo: new Int8Array(length),
-    stockout: new Int8Array(length),
+    ...dailyColumns(length),
     duplicateRows,
     keyedRows,
     zeroFilledDays: 0,
@@ -168,6 +159,22 @@ export function buildDailyTable(raw: RawSalesTable, dayOfRow: Float64Array, gran
     table.stockout[position] = flag(stockout, slot);
   }
   return granularity === 'transactions' ? fillZeroSalesDays(table) : table;
+}
+
+/** Freshly allocated per-row columns of a daily table with `length` rows. */
+export function dailyColumns(length: number): Pick<DailyTable, 'length' | 'store' | 'item' | 'day' | 'units' | 'price' | 'tempC' | 'precipMm' | 'promo' | 'stockout'> {
+  return {
+    length,
+    store: new Int32Array(length),
+    item: new Int32Array(length),
+    day: new Int32Array(length),
+    units: new Float64Array(length),
+    price: new Float64Array(length),
+    tempC: new Float64Array(length),
+    precipMm: new Float64Array(length),
+    promo: new Int8Array(length),
+    stockout: new Int8Array(length),
+  };
 }
 
 /** Rank of each string in code-unit order, so numeric keys sort like the ids. */

@@ -1,4 +1,4 @@
-import type { DailyTable } from './daily-table.js';
+import { dailyColumns, type DailyTable } from './daily-table.js';
 
 /** Calls `visit(start, end)` for each (store, item) series: rows [start, end) of the sorted table. */
 export function forEachSeries(daily: DailyTable, visit: (start: number, end: number) => void): void {
@@ -39,16 +39,7 @@ export function fillZeroSalesDays(daily: DailyTable): DailyTable {
   const length = daily.length + fill.length / 2;
   const out: DailyTable = {
     ...daily,
-    length,
-    store: new Int32Array(length),
-    item: new Int32Array(length),
-    day: new Int32Array(length),
-    units: new Float64Array(length),
-    price: new Float64Array(length),
-    tempC: new Float64Array(length),
-    precipMm: new Float64Array(length),
-    promo: new Int8Array(length),
-    stockout: new Int8Array(length),
+    ...dailyColumns(length),
     zeroFilledDays: fill.length / 2,
   };
   let target = 0;
