@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { runCommand } from '../../protocols/runtime/command.js';
+import { granularitySchema } from '../../model-packager/data/ingest/daily-table.js';
+import { usageFlag } from '../../model-packager/cli/sales-flags.js';
 import { createProgress } from '../../protocols/runtime/progress.js';
 import { Predictor } from '../predict/predictor.js';
 import { runBatchPredict } from '../predict/batch-predict.js';
@@ -11,11 +13,13 @@ export function registerPredictCommand(program: Command): void {
     .requiredOption('--model <name@ref>', 'name@alias, name@version, name@Staging, or name (Production)')
     .requiredOption('--input <csv>', 'canonical sales CSV; rows with units feed lags, every row is scored')
     .requiredOption('--output <csv>', 'where to write date,store,item,units,prediction')
-    .action((options: DataDirOptions & { model: string; input: string; output: string }) =>
+    .option('--granularity <daily|transactions>', 'daily rows, or transactions summed per day with zero-sales days filled in (as `train --granularity transactions`)', 'daily')
+    .action((options: DataDirOptions & { model: string; input: string; output: string; granularity?: string }) =>
       runCommand(options, () => withContext(options, null, async (c) => {
         const predictor = new Predictor(c.registry, c.trustedKeys);
         try {
-          return await runBatchPredict(predictor, options.model, options.input, options.output, createProgress({ json: Boolean(options.json) }));
+          const granularity = usageFlag(granularitySchema, options.granularity, '--granularity');
+          return await runBatchPredict(predictor, options.model, options.input, options.output, createProgress({ json: Boolean(options.json) }), granularity);
         } finally {
           await predictor.close();
         }

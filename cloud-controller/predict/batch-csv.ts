@@ -2,6 +2,8 @@ import { createReadStream, existsSync } from 'node:fs';
 import { parse } from 'csv-parse';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import type { HistoryActual } from '../../protocols/features/sales-history.js';
+import { loadSalesData } from '../../model-packager/data/load-sales-data.js';
+import type { Granularity } from '../../model-packager/data/ingest/daily-table.js';
 import { historyActualSchema, predictRowSchema, type PredictRow } from './schema.js';
 
 /** One CSV row to score, with its actual units when the file has them (backtests). */
@@ -40,8 +42,9 @@ function cellValue(column: string, cell: string, line: number): unknown {
  * so one file can hold past actuals and future days (empty `units`) to forecast. Rows are
  * validated with the same zod schemas as the REST API; FC_ERR_PREDICT_INPUT names the line.
  */
-export async function readBatchCsv(path: string): Promise<BatchInput> {
+export async function readBatchCsv(path: string, granularity: Granularity = 'daily'): Promise<BatchInput> {
   if (!existsSync(path)) throw new FleetcastError('FC_ERR_FILE_NOT_FOUND', path, { path });
+  if (granularity === 'transactions') return readTransactionsCsv(path);
   const parser = createReadStream(path).pipe(parse({ columns: true, skip_empty_lines: true, trim: true, bom: true }));
   const rows: BatchRow[] = [];
   const history: HistoryActual[] = [];
@@ -63,6 +66,26 @@ export async function readBatchCsv(path: string): Promise<BatchInput> {
   } catch (error) {
     if (error instanceof FleetcastError) throw error;
     throw new FleetcastError('FC_ERR_PREDICT_INPUT', `line ${line}: ${(error as Error).message}`, { line }, { cause: error });
+  }
+  if (rows.length === 0) throw new FleetcastError('FC_ERR_PREDICT_INPUT', 'no rows');
+  return { rows, history };
+}
+
+/**
+ * `fleetcast predict --granularity transactions` (issue #10): the daily table training reads
+ * (`loadSalesData`: transactions summed per day, zero-sales days inside each series' active
+ * range), so a forecast sees the history its model was trained on. Every daily row is scored
+ * and feeds lags; keys whose rows carry no units (future days) are scored only.
+ */
+async function readTransactionsCsv(path: string): Promise<BatchInput> {
+  const loaded = await loadSalesData(path, { granularity: 'transactions', failOnCritical: false });
+  const rows: BatchRow[] = [];
+  const history: HistoryActual[] = [];
+  for (const [units, source] of [...loaded.rows.map((row) => [row.units, row] as const), ...loaded.unitless.map((row) => [undefined, row] as const)]) {
+    const parsed = predictRowSchema.safeParse(source);
+    if (!parsed.success) throw new FleetcastError('FC_ERR_PREDICT_INPUT', `${source.store}/${source.item} ${source.date}: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
+    rows.push({ row: parsed.data, units });
+    if (units !== undefined) history.push(historyActualSchema.parse({ ...source, units }));
   }
   if (rows.length === 0) throw new FleetcastError('FC_ERR_PREDICT_INPUT', 'no rows');
   return { rows, history };

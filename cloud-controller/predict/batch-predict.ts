@@ -7,6 +7,7 @@ import { SalesHistory } from '../../protocols/features/sales-history.js';
 import type { ProgressReporter } from '../../protocols/runtime/progress.js';
 import type { Predictor } from './predictor.js';
 import { readBatchCsv } from './batch-csv.js';
+import type { Granularity } from '../../model-packager/data/ingest/daily-table.js';
 
 /** Rows scored per onnxruntime call: big enough to amortise the worker round trip, small enough for a smooth progress bar. */
 const CHUNK_ROWS = 4096;
@@ -36,9 +37,9 @@ function csvCell(value: string | number | undefined): string {
  * output is written to a temp file and renamed, so a crash never leaves a half file that a
  * downstream job could mistake for a complete forecast.
  */
-export async function runBatchPredict(predictor: Predictor, modelSpec: string, inputPath: string, outputPath: string, progress: ProgressReporter): Promise<BatchPredictResult> {
+export async function runBatchPredict(predictor: Predictor, modelSpec: string, inputPath: string, outputPath: string, progress: ProgressReporter, granularity: Granularity = 'daily'): Promise<BatchPredictResult> {
   const { name, ref } = parseModelSpec(modelSpec);
-  const input = await readBatchCsv(inputPath);
+  const input = await readBatchCsv(inputPath, granularity);
   const history = SalesHistory.fromRows(input.history);
   mkdirSync(dirname(outputPath), { recursive: true });
   const temp = `${outputPath}.${process.pid}.tmp`;

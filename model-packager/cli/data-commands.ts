@@ -1,16 +1,12 @@
 import type { Command } from 'commander';
-import type { z } from 'zod';
-import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import { runCommand } from '../../protocols/runtime/command.js';
 import { createProgress, type ProgressReporter } from '../../protocols/runtime/progress.js';
-import { parseColumnMap } from '../data/ingest/column-map.js';
 import { generateSalesData, type GeneratedSalesData } from '../data/generator/generate-sales.js';
 import { parseDrifts } from '../data/generator/drift-options.js';
-import { parseGeneratorOptions } from '../data/generator/generator-options.js';
-import { granularitySchema } from '../data/ingest/daily-table.js';
-import { dateFormatSchema } from '../data/ingest/date-formats.js';
-import { inspectSalesData } from '../data/load-sales-data.js';
-import type { ByteProgress } from '../data/ingest/read-raw-table.js';
+import { generatorGranularitySchema, generatorProfileSchema, parseGeneratorOptions } from '../data/generator/generator-options.js';
+import { inspectSalesData, loadSalesData } from '../data/load-sales-data.js';
+import { writeDailyCsv } from '../data/ingest/write-daily-csv.js';
+import { salesInputOptions, usageFlag, withByteProgress, withSalesInputOptions, type SalesInputFlags } from './sales-flags.js';
 import { parseThresholds } from '../data/validation/thresholds.js';
 import { renderValidationReport } from '../data/validation/render-report.js';
 import type { ValidationReport } from '../data/validation/report-schema.js';
@@ -24,25 +20,23 @@ interface GenerateFlags {
   start?: string;
   driftFrom?: string;
   drift: string[];
+  profile?: string;
+  granularity?: string;
   json?: boolean;
 }
 
-interface ValidateFlags {
-  map: string[];
+interface ValidateFlags extends SalesInputFlags {
   threshold: string[];
-  granularity?: string;
-  dateFormat?: string;
+  json?: boolean;
+}
+
+interface AggregateFlags extends SalesInputFlags {
+  out: string;
+  allowInvalidData?: boolean;
   json?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
-/** Checks a flag against an enum; a wrong value is a usage error listing the choices. */
-function usageFlag<T extends string>(schema: z.ZodEnum<[T, ...T[]]>, value: string | undefined, flag: string): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new FleetcastError('FC_ERR_USAGE', `${flag} must be one of ${schema.options.join(', ')}`, { flag });
-  return parsed.data;
-}
 
 /** Numbers from flags; text that is not a number becomes NaN so the zod schema reports it with a code. */
 function numberFlag(value: string | undefined): number | undefined {
@@ -64,6 +58,8 @@ export function registerDataCommands(program: Command): void {
     .option('--start <date>', 'first day (YYYY-MM-DD)', '2023-01-01')
     .option('--drift-from <date>', 'first day of injected drift (YYYY-MM-DD)')
     .option('--drift <kind[=magnitude]>', 'demand-level, price-shift, new-store, holiday-moved, broken-sensor (repeatable)', collect, [])
+    .option('--profile <retail|intermittent>', 'unit counts of a grocery chain, or intermittent heavy-tailed sales in currency', 'retail')
+    .option('--granularity <daily|transactions>', 'one row per store, item and day, or one row per basket / order line', 'daily')
     .option('--json', 'print the result as JSON')
     .action(async (flags: GenerateFlags) => {
       const progress = createProgress({ json: Boolean(flags.json) });
@@ -80,6 +76,8 @@ export function registerDataCommands(program: Command): void {
             start: flags.start,
             driftFrom: flags.driftFrom,
             drifts: parseDrifts(flags.drift, stores ?? 0),
+            profile: usageFlag(generatorProfileSchema, flags.profile, '--profile'),
+            granularity: usageFlag(generatorGranularitySchema, flags.granularity, '--granularity'),
           });
           return withProgress(progress, options.days, 'generate', (report) => generateSalesData(options, report));
         },
@@ -87,12 +85,11 @@ export function registerDataCommands(program: Command): void {
       );
     });
 
-  data
-    .command('validate <csv>')
-    .description('Check a sales CSV against schema, range, completeness, uniqueness, anomaly and distribution expectations (exit 1 when a critical one fails)')
-    .option('--map <canonical=source,...>', 'column mapping, e.g. date="Order Date",store=Region,item=Category,target=Sales (repeatable)', collect, [])
-    .option('--granularity <daily|transactions>', 'daily rows (repeats are duplicates) or transactions (summed per day)', 'daily')
-    .option('--date-format <format>', 'force a date format instead of detecting it')
+  withSalesInputOptions(
+    data
+      .command('validate <csv>')
+      .description('Check a sales CSV against schema, range, completeness, uniqueness, anomaly and distribution expectations (exit 1 when a critical one fails)'),
+  )
     .option('--threshold <name=value>', 'override a threshold, e.g. maxZeroShare=0.9 (repeatable)', collect, [])
     .option('--json', 'print the report as JSON')
     .action(async (csv: string, flags: ValidateFlags) => {
@@ -101,12 +98,7 @@ export function registerDataCommands(program: Command): void {
       await runCommand(
         flags,
         async () => {
-          const options = {
-            map: parseColumnMap(flags.map),
-            granularity: usageFlag(granularitySchema, flags.granularity, '--granularity'),
-            dateFormat: flags.dateFormat === undefined ? undefined : usageFlag(dateFormatSchema, flags.dateFormat, '--date-format'),
-            thresholds: parseThresholds(flags.threshold),
-          };
+          const options = { ...salesInputOptions(flags), thresholds: parseThresholds(flags.threshold) };
           const inspected = await withByteProgress(progress, 'read', (onBytes) => inspectSalesData(csv, options, onBytes));
           report = inspected.report;
           return report;
@@ -116,6 +108,29 @@ export function registerDataCommands(program: Command): void {
       // A failed critical expectation is a finding, not a crash: the report is printed, status 1.
       if (report && !report.success) process.exitCode = 1;
     });
+
+  withSalesInputOptions(
+    data
+      .command('aggregate <csv>')
+      .description('Write the daily table training reads: one canonical row per store, item and day (transactions summed, zero-sales days filled in)'),
+  )
+    .requiredOption('--out <path>', 'daily CSV to write')
+    .option('--allow-invalid-data', 'write even when critical data expectations fail')
+    .option('--json', 'print the result as JSON')
+    .action(async (csv: string, flags: AggregateFlags) => {
+      const progress = createProgress({ json: Boolean(flags.json) });
+      await runCommand(
+        flags,
+        async () => {
+          const options = { ...salesInputOptions(flags), failOnCritical: !flags.allowInvalidData };
+          const loaded = await withByteProgress(progress, 'read', (onBytes) => loadSalesData(csv, options, onBytes));
+          const sha256 = await withProgress(progress, loaded.rows.length, 'write', (report) => writeDailyCsv(flags.out, loaded.rows, loaded.columns, report));
+          const { statistics } = loaded.report;
+          return { ok: true as const, path: flags.out, sha256, sourceRows: statistics.sourceRows, dailyRows: loaded.rows.length, zeroFilledDays: statistics.zeroFilledDays ?? 0, series: statistics.series, granularity: statistics.granularity, validationSuccess: loaded.report.success };
+        },
+        (result) => `wrote ${result.dailyRows} daily rows (${result.series} series, ${result.zeroFilledDays} zero-sales days filled in) from ${result.sourceRows} ${result.granularity} rows to ${result.path} (sha256 ${result.sha256})`,
+      );
+    });
 }
 
 /** Runs work with a progress bar over a known total, removing the bar however the work ends. */
@@ -123,20 +138,6 @@ async function withProgress<T>(progress: ProgressReporter, total: number, label:
   progress.start(total, label);
   try {
     return await work((done) => progress.update(done));
-  } finally {
-    progress.stop();
-  }
-}
-
-/** Like withProgress, for work that learns its total (the file size) with its first report. */
-async function withByteProgress<T>(progress: ProgressReporter, label: string, work: (onBytes: ByteProgress) => Promise<T>): Promise<T> {
-  let started = false;
-  try {
-    return await work((bytes, total) => {
-      if (!started) progress.start(total, label);
-      started = true;
-      progress.update(bytes);
-    });
   } finally {
     progress.stop();
   }

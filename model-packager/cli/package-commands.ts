@@ -10,6 +10,7 @@ import { packageExternal } from '../package/package-external.js';
 import { packageRun } from '../package/package-run.js';
 import { readSigningKey, writeSigningKey } from '../package/signing-keys.js';
 import { loadTrustedKeys } from '../package/trust-files.js';
+import { assertBeatsBaselines, DEFAULT_RUNS_DB, getRun } from '../tracking/index.js';
 
 /** Largest bundle `package` writes by default: store links are slow and agents keep two versions. */
 const DEFAULT_MAX_BUNDLE_BYTES = 2 * 1024 * 1024;
@@ -36,12 +37,15 @@ interface PackageOptions extends CommonOptions {
   version?: string;
   minAgentVersion?: string;
   maxBytes?: string;
+  allowWorseThanBaseline?: boolean;
 }
 
 /** `fleetcast package`: a tracked run or a brought-in ONNX file → signed bundle. */
 async function packageAction(options: PackageOptions): Promise<Record<string, unknown>> {
   if (Boolean(options.run) === Boolean(options.onnx)) throw new FleetcastError('FC_ERR_PACKAGE_INPUT_INVALID', 'give exactly one of --run or --onnx');
   if (options.quantize !== undefined && options.quantize !== 'int8') throw new FleetcastError('FC_ERR_PACKAGE_INPUT_INVALID', '--quantize takes only int8');
+  // A run that loses to a baseline is refused before anything is read or built (issue #10).
+  if (options.run) assertBeatsBaselines(options.run, getRun(options.run, options.runsDb ?? DEFAULT_RUNS_DB).metrics, Boolean(options.allowWorseThanBaseline));
   const { privateKey } = await readSigningKey(options.key);
   const progress = createProgress({ json: Boolean(options.json) });
   const version = options.version === undefined ? undefined : positiveInt(options.version, '--version');
@@ -92,6 +96,7 @@ export function registerPackageCommands(program: Command): void {
     .option('--version <n>', 'model version (positive integer, default 1)')
     .option('--min-agent-version <semver>', 'lowest agent version allowed to run the bundle')
     .option('--max-bytes <n>', 'refuse bundles larger than this (default 2 MiB)')
+    .option('--allow-worse-than-baseline', 'package a run whose holdout WAPE loses to seasonal naive or the 28-day moving average')
     .option('--json', 'print one JSON document')
     .action((options: PackageOptions) => runCommand(options, () => packageAction(options), (result) => `wrote ${String(result.path)} (${String(result.sizeBytes)} bytes, sha256 ${String(result.sha256)})`));
 

@@ -5,7 +5,7 @@ import { holidayLocaleSchema } from '../../protocols/features/spec.js';
 import { runCommand } from '../../protocols/runtime/command.js';
 import { createLogger } from '../../protocols/runtime/logger.js';
 import { createProgress } from '../../protocols/runtime/progress.js';
-import { parseColumnMap } from '../data/ingest/column-map.js';
+import { salesInputOptions, withByteProgress, withSalesInputOptions, type SalesInputFlags } from './sales-flags.js';
 import { storeLocalesFileSchema, type StoreLocalesFile } from '../data/generator/store-locales.js';
 import { loadSalesData } from '../data/load-sales-data.js';
 import { runTraining, type TrainingResult } from '../train/run-training.js';
@@ -13,9 +13,8 @@ import { parseTrainingOptions } from '../train/training-options.js';
 import { compareRuns, type RunComparison } from '../train/compare-runs.js';
 import { DEFAULT_RUNS_DB, openRunStore, type RunRecord, type RunSummary } from '../tracking/index.js';
 
-interface TrainFlags {
+interface TrainFlags extends SalesInputFlags {
   data: string;
-  map: string[];
   model?: string;
   objective?: string;
   target?: string;
@@ -38,7 +37,6 @@ interface RunsFlags {
   json?: boolean;
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /** A number flag; text that is not a number becomes NaN so the options schema rejects it with a code. */
 function numberFlag(value: string | undefined): number | undefined {
@@ -75,8 +73,11 @@ const pct = (value: number | null | undefined): string => (value === null || val
 const num = (value: number | undefined): string => (value === undefined ? 'n/a' : value.toFixed(4));
 
 function renderTraining(result: TrainingResult): string {
-  const lines = [`run ${result.runId} (${result.model.kind}, ${result.model.objective}, ${result.model.rounds} rounds, target ${result.target})`];
+  const model = result.model.baseline ? `baseline ${result.model.baseline}: no learner beat it on validation` : `${result.model.kind}, ${result.model.objective}, ${result.model.rounds} rounds`;
+  const lines = [`run ${result.runId} (${model}, target ${result.target})`];
+  if (result.objectiveChoice) lines.push(`objective from the data: ${result.objectiveChoice.reason}`);
   if (result.target === 'units') {
+    if (result.baseline?.worseThanBaseline) lines.push(`WARNING: worse than baseline — holdout WAPE ${num(result.baseline.modelWape)} > ${result.baseline.bestBaseline} ${num(result.baseline.bestBaselineWape)}; fleetcast package refuses this run without --allow-worse-than-baseline`);
     lines.push(
       `holdout WAPE ${num(result.metrics.model.wape)} | seasonal naive ${num(result.metrics.seasonalNaive?.wape)} | moving average ${num(result.metrics.movingAverage?.wape)}`,
       `improvement over seasonal naive: ${pct(result.improvementOverSeasonalNaive)} (cross-validation mean ${pct(result.crossValidation.meanImprovementOverSeasonalNaive)})`,
@@ -93,7 +94,10 @@ function renderTraining(result: TrainingResult): string {
 
 function renderList(runs: RunSummary[]): string {
   if (runs.length === 0) return 'no runs';
-  return runs.map((run) => `${run.id}  ${run.status.padEnd(8)}  ${(run.modelKind ?? '-').padEnd(6)}  ${run.objective.padEnd(8)}  WAPE ${run.wape === null ? 'n/a' : run.wape.toFixed(4)}  naive ${run.seasonalNaiveWape === null ? 'n/a' : run.seasonalNaiveWape.toFixed(4)}`).join('\n');
+  const wapeText = (value: number | null): string => (value === null ? 'n/a' : value.toFixed(4));
+  return runs
+    .map((run) => `${run.id}  ${run.status.padEnd(8)}  ${(run.modelKind ?? '-').padEnd(6)}  ${run.objective.padEnd(8)}  WAPE ${wapeText(run.wape)}  naive ${wapeText(run.seasonalNaiveWape)}  ma28 ${wapeText(run.movingAverageWape)}${run.worseThanBaseline ? '  WORSE THAN BASELINE' : ''}`)
+    .join('\n');
 }
 
 function renderRun(run: RunRecord): string {
@@ -103,6 +107,7 @@ function renderRun(run: RunRecord): string {
     `model ${run.modelKind ?? '-'} objective ${run.objective} target ${run.target}`,
     `data ${run.dataPath ?? '-'} sha256 ${run.dataSha256 ?? '-'}`,
     `metrics ${run.metrics ? JSON.stringify(run.metrics) : '-'}`,
+    ...(run.baseline?.worseThanBaseline ? [`WORSE THAN BASELINE: holdout WAPE ${run.baseline.modelWape.toFixed(4)} > ${run.baseline.bestBaseline} ${run.baseline.bestBaselineWape.toFixed(4)} (package needs --allow-worse-than-baseline)`] : []),
     `features ${run.featureNames?.join(', ') ?? '-'}`,
     `code ${run.codeVersion.packageVersion} ${run.codeVersion.gitCommit ?? ''}`,
   ].join('\n');
@@ -118,13 +123,14 @@ function renderComparison(comparison: RunComparison): string {
 
 /** `fleetcast train` and `fleetcast runs list|show|compare` (issue #3). */
 export function registerTrainCommands(program: Command): void {
-  program
-    .command('train')
-    .description('Train, tune and evaluate a forecasting model (tracked as a run)')
-    .requiredOption('--data <csv>', 'sales CSV (canonical columns, or mapped with --map)')
-    .option('--map <canonical=source,...>', 'column mapping, e.g. date="Order Date",target=Sales (repeatable)', collect, [])
+  withSalesInputOptions(
+    program
+      .command('train')
+      .description('Train, tune and evaluate a forecasting model (tracked as a run)')
+      .requiredOption('--data <csv>', 'sales CSV (canonical columns, or mapped with --map)'),
+  )
     .option('--model <gbdt|mlp|linear|auto>', 'learner (auto: tune over every available learner)', 'auto')
-    .option('--objective <squared|poisson|tweedie|logistic>', 'loss (default poisson for units, logistic for stockout)')
+    .option('--objective <squared|poisson|tweedie|logistic>', 'loss (default: chosen from the data for units — tweedie for intermittent or heavy-tailed sales, else poisson — and searched by tuning; logistic for stockout)')
     .option('--target <units|stockout>', 'forecast units sold or predict stockouts (binary)', 'units')
     .option('--trials <n>', 'random-search configurations (successive halving); 1 = defaults only', '1')
     .option('--time-budget <seconds>', 'tuning wall-clock budget')
@@ -159,14 +165,8 @@ export function registerTrainCommands(program: Command): void {
             locale: flags.locale ? parseLocale(flags.locale) : storeLocales?.defaultLocale,
             storeLocales: storeLocales?.storeLocales,
           });
-          const progress = createProgress({ json: Boolean(flags.json) });
-          let started = false;
-          const loaded = await loadSalesData(flags.data, { map: parseColumnMap(flags.map), failOnCritical: !flags.allowInvalidData }, (bytes, total) => {
-            if (!started) progress.start(total, 'read');
-            started = true;
-            progress.update(bytes);
-          });
-          progress.stop();
+          const input = { ...salesInputOptions(flags), failOnCritical: !flags.allowInvalidData };
+          const loaded = await withByteProgress(createProgress({ json: Boolean(flags.json) }), 'read', (onBytes) => loadSalesData(flags.data, input, onBytes));
           if (!loaded.report.success) logger.warn({ data: flags.data }, 'training on data that failed validation (--allow-invalid-data)');
           const store = openRunStore(flags.runsDb);
           try {

@@ -30,6 +30,8 @@ export type LoadSalesDataOptions = z.input<typeof loadSalesDataOptionsSchema>;
 export interface LoadedSalesData {
   /** Canonical daily rows sorted by store, item, date (code-unit order of the ids). */
   rows: SalesRow[];
+  /** Daily keys without any valid units cell (e.g. future days a batch forecast should score), same order. */
+  unitless: Omit<SalesRow, 'units'>[];
   report: ValidationReport;
   /** sha256 of the source file bytes. */
   dataSha256: string;
@@ -61,8 +63,28 @@ export async function inspectSalesData(path: string, options: LoadSalesDataOptio
   const hasRequired = requiredColumns.every((column) => raw.columns.index[column] >= 0);
   const dates = raw.date ? resolveDates(raw.date, dateFormat) : undefined;
   const daily = hasRequired && dates ? buildDailyTable(raw, dates.dayOfRow, granularity) : undefined;
+  if (daily && granularity === 'daily') rejectTransactionFile(daily);
   const report = validateSalesTable({ raw, dates, daily, granularity, thresholds });
   return { report, dataSha256: raw.dataSha256, dateFormat: dates?.detection.format, daily };
+}
+
+/**
+ * Share of keyed rows repeating an earlier key from which a file read as daily is refused as
+ * transactions (issue #10): when one row in five repeats a key, that is no longer a few
+ * duplicated lines but an export of order lines, and keeping the first row of each key would
+ * silently train on a fraction of the sales.
+ */
+export const TRANSACTION_DUPLICATE_SHARE = 0.2;
+
+function rejectTransactionFile(daily: DailyTable): void {
+  const share = daily.keyedRows === 0 ? 0 : daily.duplicateRows.length / daily.keyedRows;
+  if (share >= TRANSACTION_DUPLICATE_SHARE) {
+    throw new FleetcastError(
+      'FC_ERR_DATA_LOOKS_LIKE_TRANSACTIONS',
+      `${daily.duplicateRows.length} of ${daily.keyedRows} rows repeat a (store, item, date) key; if the rows are transactions, pass --granularity transactions to sum them per day`,
+      { duplicateRows: daily.duplicateRows.length, keyedRows: daily.keyedRows, flag: '--granularity transactions' },
+    );
+  }
 }
 
 /**
@@ -77,29 +99,32 @@ export async function loadSalesData(path: string, options: LoadSalesDataOptions 
     const failed = report.results.filter((result) => result.critical && !result.success).map((result) => `${result.expectation}${result.column ? `(${result.column})` : ''}`);
     throw new FleetcastError('FC_ERR_DATA_VALIDATION_FAILED', failed.join(', '), { failed, report });
   }
-  return { rows: daily ? toSalesRows(daily) : [], report, dataSha256, dateFormat, columns: Object.keys(report.statistics.columns) };
+  const { rows, unitless } = daily ? toSalesRows(daily) : { rows: [], unitless: [] };
+  return { rows, unitless, report, dataSha256, dateFormat, columns: Object.keys(report.statistics.columns) };
 }
 
-/** Canonical rows from the daily table; rows without valid units are dropped. */
-function toSalesRows(daily: DailyTable): SalesRow[] {
+/** Canonical rows from the daily table; keys without valid units go to `unitless`. */
+function toSalesRows(daily: DailyTable): { rows: SalesRow[]; unitless: Omit<SalesRow, 'units'>[] } {
   const rows: SalesRow[] = [];
+  const unitless: Omit<SalesRow, 'units'>[] = [];
   const dateText = new Map<number, string>();
   for (let position = 0; position < daily.length; position += 1) {
     const units = daily.units[position];
-    if (!Number.isFinite(units)) continue;
     const day = daily.day[position];
     let date = dateText.get(day);
     if (date === undefined) {
       date = isoDateOf(day);
       dateText.set(day, date);
     }
-    const row: SalesRow = { date, store: daily.storeIds[daily.store[position]], item: daily.itemIds[daily.item[position]], units };
+    const row: Omit<SalesRow, 'units'> & { units?: number } = { date, store: daily.storeIds[daily.store[position]], item: daily.itemIds[daily.item[position]] };
+    if (Number.isFinite(units)) row.units = units;
     if (!Number.isNaN(daily.price[position])) row.price = daily.price[position];
     if (daily.promo[position] >= 0) row.promo = daily.promo[position] === 1;
     if (!Number.isNaN(daily.tempC[position])) row.tempC = daily.tempC[position];
     if (!Number.isNaN(daily.precipMm[position])) row.precipMm = daily.precipMm[position];
     if (daily.stockout[position] >= 0) row.stockout = daily.stockout[position] === 1;
-    rows.push(row);
+    if (row.units === undefined) unitless.push(row);
+    else rows.push(row as SalesRow);
   }
-  return rows;
+  return { rows, unitless };
 }

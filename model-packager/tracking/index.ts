@@ -9,6 +9,7 @@ import type { RunMetrics, RunRecord } from './run-record.js';
  * `loadRunForPackaging` returns exactly what `assembleBundle` needs from a run.
  */
 export { RunStore, type RunSummary, type RunArrays, type NewRun, type FinishedRun } from './run-store.js';
+export { baselineVerdict, assertBeatsBaselines, type BaselineVerdict } from './baseline-verdict.js';
 export { runRecordSchema, runMetricsSchema, runArtifactsSchema, type RunRecord, type RunMetrics, type RunArtifacts, type IterationMetric } from './run-record.js';
 
 /** Default tracking database, relative to the working directory; `--runs-db` overrides it. */

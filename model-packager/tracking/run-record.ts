@@ -21,10 +21,14 @@ export type CodeVersion = z.infer<typeof codeVersionSchema>;
 /** Lifecycle of a run row. */
 export const runStatusSchema = z.enum(['running', 'finished', 'failed']);
 
-/** Metric sets the packager copies into the bundle manifest: the model and seasonal naive on the holdout. */
+/**
+ * Holdout metric sets: the model and seasonal naive (copied into the bundle manifest) and the
+ * 28-day moving average (issue #10; absent in runs recorded before it).
+ */
 export const runMetricsSchema = z.object({
   model: z.record(z.string(), z.number()),
   seasonalNaive: z.record(z.string(), z.number()).nullable(),
+  movingAverage: z.record(z.string(), z.number()).nullable().optional(),
 });
 export type RunMetrics = z.infer<typeof runMetricsSchema>;
 
@@ -54,6 +58,11 @@ export const runRecordSchema = z.object({
   artifacts: runArtifactsSchema.nullable(),
   codeVersion: codeVersionSchema,
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** Holdout WAPE against the best baseline (derived from `metrics` by `baselineVerdict`; null for binary runs). */
+  baseline: z
+    .object({ worseThanBaseline: z.boolean(), bestBaseline: z.enum(['seasonalNaive', 'movingAverage']), bestBaselineWape: z.number(), modelWape: z.number() })
+    .nullable()
+    .optional(),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 

@@ -7,6 +7,7 @@ import { assertValidId } from '../../protocols/ids.js';
 import { resolveUnder } from '../../protocols/paths.js';
 import type { FeatureSpec } from '../../protocols/features/spec.js';
 import { trainedModelSchema, type TrainedModel } from '../models/trained-model.js';
+import { baselineVerdict } from './baseline-verdict.js';
 import { codeVersion } from './code-version.js';
 import { runRecordSchema, type IterationMetric, type RunArtifacts, type RunMetrics, type RunRecord } from './run-record.js';
 
@@ -51,6 +52,9 @@ export interface RunSummary {
   /** Holdout WAPE of the model and of seasonal naive (regression runs). */
   wape: number | null;
   seasonalNaiveWape: number | null;
+  movingAverageWape: number | null;
+  /** True when the holdout WAPE loses to a baseline (`baselineVerdict`); null without one. */
+  worseThanBaseline: boolean | null;
 }
 
 /** What `createRun` records up front (the rest arrives with `finishRun`). */
@@ -66,6 +70,8 @@ export interface NewRun {
 /** What `finishRun` records. */
 export interface FinishedRun {
   modelKind: string;
+  /** The objective trained, when it was chosen after `createRun` (from the data, or by tuning). */
+  objective?: string;
   params: Record<string, unknown>;
   featureSpec: FeatureSpec;
   featureNames: string[];
@@ -160,10 +166,10 @@ export class RunStore {
   finishRun(runId: string, result: FinishedRun, now = new Date()): void {
     this.db
       .prepare(
-        `UPDATE runs SET status = 'finished', finished_at = ?, model_kind = ?, params_json = ?, metrics_json = ?, evaluation_json = ?,
+        `UPDATE runs SET status = 'finished', finished_at = ?, model_kind = ?, objective = COALESCE(?, objective), params_json = ?, metrics_json = ?, evaluation_json = ?,
          feature_spec_json = ?, feature_names_json = ?, artifacts_json = ? WHERE id = ?`,
       )
-      .run(now.toISOString(), result.modelKind, JSON.stringify(result.params), JSON.stringify(result.metrics), JSON.stringify(result.evaluation), JSON.stringify(result.featureSpec), JSON.stringify(result.featureNames), JSON.stringify(result.artifacts), runId);
+      .run(now.toISOString(), result.modelKind, result.objective ?? null, JSON.stringify(result.params), JSON.stringify(result.metrics), JSON.stringify(result.evaluation), JSON.stringify(result.featureSpec), JSON.stringify(result.featureNames), JSON.stringify(result.artifacts), runId);
   }
 
   /** Marks a run failed with the coded error that stopped it. */
@@ -177,6 +183,7 @@ export class RunStore {
     assertValidId(runId, 'run id');
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
     if (!row) throw new FleetcastError('FC_ERR_RUN_NOT_FOUND', runId, { runId });
+    const metrics = parseJson(row.metrics_json) as RunMetrics | null;
     return runRecordSchema.parse({
       id: row.id,
       status: row.status,
@@ -186,7 +193,7 @@ export class RunStore {
       objective: row.objective,
       target: row.target,
       params: parseJson(row.params_json),
-      metrics: parseJson(row.metrics_json),
+      metrics,
       evaluation: parseJson(row.evaluation_json),
       dataPath: row.data_path,
       dataSha256: row.data_sha256,
@@ -196,6 +203,7 @@ export class RunStore {
       artifacts: parseJson(row.artifacts_json),
       codeVersion: parseJson(row.code_version_json),
       error: parseJson(row.error_json),
+      baseline: baselineVerdict(metrics),
     });
   }
 
@@ -213,6 +221,8 @@ export class RunStore {
         target: row.target as RunRecord['target'],
         wape: metrics?.model.wape ?? null,
         seasonalNaiveWape: metrics?.seasonalNaive?.wape ?? null,
+        movingAverageWape: metrics?.movingAverage?.wape ?? null,
+        worseThanBaseline: baselineVerdict(metrics)?.worseThanBaseline ?? null,
       };
     });
   }

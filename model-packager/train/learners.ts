@@ -31,6 +31,8 @@ export interface LearnerFitInput {
   budget: number;
   /** Stop after this many rounds without validation improvement (needs `validation`). */
   earlyStoppingRounds?: number;
+  /** Validation metric that picks the best iteration instead of the loss, where the learner supports it (GBDT). */
+  stoppingMetric?: (y: Float64Array, predictions: Float64Array) => number;
   seed: number;
   onIteration?: (iteration: number, train: number, valid: number | undefined) => void;
 }
@@ -76,6 +78,7 @@ const gbdt: LearnerSpec = {
       featureNames: input.featureNames,
       validation: input.validation,
       onIteration: input.onIteration,
+      stoppingMetric: input.stoppingMetric,
       params: { ...input.params, objective: input.objective, rounds: input.budget, seed: input.seed, earlyStoppingRounds: input.earlyStoppingRounds },
     });
     return { model: result.model, history: result.history, bestIteration: result.bestIteration };

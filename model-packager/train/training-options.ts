@@ -9,7 +9,7 @@ import { modelChoiceSchema } from './learners.js';
 export const trainingOptionsSchema = z.object({
   /** Learner; `auto` tunes over every available learner. */
   model: modelChoiceSchema.default('auto'),
-  /** Loss; default Poisson for units (counts, log link) and logistic for a binary target. */
+  /** Loss; default for units: chosen from the data (`chooseObjective`, issue #10) and searched by tuning; logistic for a binary target. */
   objective: objectiveSchema.optional(),
   /** Predict units (regression) or `stockout` (binary, needs the stockout column). */
   target: trainingTargetSchema.default('units'),

@@ -9,6 +9,7 @@ import { sampleParams, type LearnerKind, type LearnerSpec } from './learners.js'
 export interface TrialResult {
   trial: number;
   kind: LearnerKind;
+  objective: Objective;
   params: Record<string, number>;
   budget: number;
   /** `score` of the fitted model on the validation rows (lower is better). */
@@ -25,8 +26,14 @@ export interface TuningResult {
 
 /** Inputs of `tune`. */
 export interface TuneOptions {
-  candidates: { kind: LearnerKind; spec: LearnerSpec }[];
-  objective: Objective;
+  /** Learners with the objective their default configuration uses. */
+  candidates: { kind: LearnerKind; spec: LearnerSpec; objective: Objective }[];
+  /**
+   * Objectives sampled configurations draw from (issue #10: the loss is searched like any
+   * hyper-parameter, restricted to those the learner implements); empty = always the
+   * candidate's objective.
+   */
+  searchObjectives: readonly Objective[];
   featureNames: string[];
   train: LabelledMatrix;
   validation: LabelledMatrix;
@@ -53,11 +60,17 @@ const ETA = 3;
 export async function tune(options: TuneOptions): Promise<TuningResult> {
   const started = performance.now();
   const uniform = createRandom(options.seed);
-  let pool: { trial: number; kind: LearnerKind; spec: LearnerSpec; params: Record<string, number> }[] = [];
+  let pool: { trial: number; kind: LearnerKind; spec: LearnerSpec; objective: Objective; params: Record<string, number> }[] = [];
   for (let trial = 0; trial < options.trials; trial += 1) {
     const candidate = options.candidates[trial % options.candidates.length];
-    const first = trial < options.candidates.length;
-    pool.push({ trial, kind: candidate.kind, spec: candidate.spec, params: first ? { ...candidate.spec.defaults } : sampleParams(candidate.spec, uniform) });
+    if (trial < options.candidates.length) {
+      pool.push({ trial, kind: candidate.kind, spec: candidate.spec, objective: candidate.objective, params: { ...candidate.spec.defaults } });
+      continue;
+    }
+    const params = sampleParams(candidate.spec, uniform);
+    const objectives = options.searchObjectives.filter((objective) => candidate.spec.objectives.includes(objective));
+    const objective = objectives.length > 0 ? objectives[Math.min(objectives.length - 1, Math.floor(uniform() * objectives.length))] : candidate.objective;
+    pool.push({ trial, kind: candidate.kind, spec: candidate.spec, objective, params });
   }
   // Rungs as fractions of each learner's maximum budget (…, 1/9, 1/3, 1), fewest first.
   const rungs: number[] = [];
@@ -81,8 +94,8 @@ export async function tune(options: TuneOptions): Promise<TuningResult> {
         break;
       }
       const budget = Math.max(1, Math.floor(rungs[rung] * entry.spec.maxBudget));
-      const fit = await entry.spec.fit({ train: options.train, validation: options.validation, featureNames: options.featureNames, objective: options.objective, params: entry.params, budget, seed: options.seed });
-      const result: TrialResult = { trial: entry.trial, kind: entry.kind, params: entry.params, budget, score: options.score(fit.model, options.validation) };
+      const fit = await entry.spec.fit({ train: options.train, validation: options.validation, featureNames: options.featureNames, objective: entry.objective, params: entry.params, budget, seed: options.seed });
+      const result: TrialResult = { trial: entry.trial, kind: entry.kind, objective: entry.objective, params: entry.params, budget, score: options.score(fit.model, options.validation) };
       rungResults.push(result);
       results.push(result);
       done += 1;

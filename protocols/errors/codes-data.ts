@@ -15,4 +15,5 @@ export const dataErrors = {
   FC_ERR_DATE_INVALID: { message: 'Sales date is not a real calendar day (YYYY-MM-DD)', exitCode: 65 },
   FC_ERR_DATE_OUT_OF_RANGE: { message: 'Sales date lies outside the accepted range', exitCode: 65 },
   FC_ERR_DATA_WRITE_FAILED: { message: 'Generated data cannot be written', exitCode: 73 },
+  FC_ERR_DATA_LOOKS_LIKE_TRANSACTIONS: { message: 'Most rows repeat a (store, item, date) key: the file holds transactions, read it with --granularity transactions', exitCode: 65 },
 } as const;

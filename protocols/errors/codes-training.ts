@@ -12,5 +12,6 @@ export const trainingErrors = {
   FC_ERR_TRAIN_LEARNER_UNAVAILABLE: { message: 'The requested learner is not available in this build', exitCode: 64 },
   FC_ERR_RUN_NOT_FOUND: { message: 'No tracked run with that id', exitCode: 66 },
   FC_ERR_RUN_ARTIFACT_MISSING: { message: 'A tracked run artifact is missing or unreadable', exitCode: 66 },
+  FC_ERR_RUN_WORSE_THAN_BASELINE: { message: 'The run forecasts worse than a baseline (seasonal naive or 28-day moving average) on its holdout; not packaged without --allow-worse-than-baseline', exitCode: 65 },
   FC_ERR_RUNS_DB_FAILED: { message: 'The experiment-tracking database cannot be opened or written', exitCode: 74 },
 } as const;

@@ -1,16 +1,14 @@
-import { createHash } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { once } from 'node:events';
-import { canonicalColumns } from '../../../protocols/data/sales-row.js';
 import { FleetcastError } from '../../../protocols/errors/fleetcast-error.js';
 import { dayOfIsoDate, isoDateOf } from '../ingest/date-formats.js';
+import { openHashedWriter } from '../ingest/hashed-writer.js';
 import { drawItem, drawStore, type StoreProfile } from './chain-profile.js';
 import { expectedDemand, NOISE_SIGMA } from './demand-model.js';
 import type { Drift, DriftKind } from './drift-options.js';
 import { parseGeneratorOptions, type GeneratorOptionsInput } from './generator-options.js';
 import { publicHolidayDays } from './holiday-calendar.js';
 import { deriveSeed, Prng } from './prng.js';
+import { intermittentItem, intermittentLines, profileColumns, retailLines, type SalesDay } from './sales-lines.js';
 import { generatorLocales, type StoreLocalesFile } from './store-locales.js';
 import { WeatherModel, type Weather } from './weather.js';
 
@@ -24,7 +22,7 @@ const PRICE_CHANGE_MIN = 0.95;
 const PRICE_CHANGE_MAX = 1.1;
 
 /** Independent PRNG streams, so that e.g. a demand drift leaves weather and promotions unchanged. */
-const STREAM = { profiles: 0, promotions: 1, prices: 2, demand: 3, weatherBase: 1000 } as const;
+const STREAM = { profiles: 0, promotions: 1, prices: 2, demand: 3, lines: 4, weatherBase: 1000 } as const;
 
 /** What `generateSalesData` wrote. */
 export interface GeneratedSalesData {
@@ -53,7 +51,9 @@ export async function generateSalesData(input: GeneratorOptionsInput, onProgress
   const magnitude = (kind: DriftKind): number | undefined => options.drifts.find((drift) => drift.kind === kind)?.magnitude;
 
   const profilePrng = new Prng(deriveSeed(options.seed, STREAM.profiles));
-  const items = Array.from({ length: options.items }, (_, index) => drawItem(profilePrng, index));
+  const intermittent = options.profile === 'intermittent';
+  const transactions = options.granularity === 'transactions';
+  const items = Array.from({ length: options.items }, (_, index) => drawItem(profilePrng, index)).map((item) => (intermittent ? intermittentItem(item, profilePrng) : item));
   const newStores = Math.round(magnitude('new-store') ?? 0);
   const stores = Array.from({ length: options.stores + newStores }, (_, index) => drawStore(profilePrng, index, index < options.stores ? -Infinity : driftDay));
   const weather = stores.map((store, index) => new WeatherModel(store, new Prng(deriveSeed(options.seed, STREAM.weatherBase + index))));
@@ -67,22 +67,17 @@ export async function generateSalesData(input: GeneratorOptionsInput, onProgress
   const promotions = new Prng(deriveSeed(options.seed, STREAM.promotions));
   const prices = new Prng(deriveSeed(options.seed, STREAM.prices));
   const demand = new Prng(deriveSeed(options.seed, STREAM.demand));
+  const lineSizes = new Prng(deriveSeed(options.seed, STREAM.lines));
   const priceLevel = new Float64Array(items.length).fill(1);
   const onPromo = new Uint8Array(items.length);
   const stockoutDaysLeft = new Int8Array(stores.length * items.length);
 
-  const output = await openOutput(options.out);
-  const hash = createHash('sha256');
-  let streamError: unknown;
-  output.on('error', (error) => (streamError = error));
-  const write = async (text: string): Promise<void> => {
-    if (streamError) throw streamError;
-    hash.update(text);
-    if (!output.write(text)) await once(output, 'drain');
-  };
+  const output = await openHashedWriter(options.out);
+  const write = (text: string): Promise<void> => output.write(text);
+  let sha256: string;
   let rows = 0;
   try {
-    await write(`${canonicalColumns.join(',')}\n`);
+    await write(`${profileColumns[options.profile].join(',')}\n`);
     for (let offset = 0; offset < options.days; offset += 1) {
       const day = startDay + offset;
       const date = isoDateOf(day);
@@ -121,27 +116,31 @@ export async function generateSalesData(input: GeneratorOptionsInput, onProgress
             level: drifted ? demandLevel : 1,
           });
           const noise = Math.exp(NOISE_SIGMA * demand.normal() - (NOISE_SIGMA * NOISE_SIGMA) / 2);
-          let units = demand.poisson(lambda * noise);
+          const count = demand.poisson(lambda * noise);
+          const salesDay: SalesDay = { date, store: store.id, item: item.id, price, promo, weather: reported, stockout: false };
+          if (intermittent) {
+            // The intermittent profile's count is order lines; their value in currency is written.
+            lines.push(...intermittentLines(salesDay, count, transactions, lineSizes));
+            continue;
+          }
+          let units = count;
           const slot = storeIndex * items.length + itemIndex;
-          let stockout = false;
           if (stockoutDaysLeft[slot] > 0) {
             stockoutDaysLeft[slot] -= 1;
-            stockout = true;
+            salesDay.stockout = true;
           } else if (demand.chance(STOCKOUT_START_CHANCE)) {
             stockoutDaysLeft[slot] = demand.integer(0, 3);
-            stockout = true;
+            salesDay.stockout = true;
           }
-          if (stockout) units = Math.floor(units * demand.uniform(0, STOCKOUT_MAX_SERVED));
-          lines.push(`${date},${store.id},${item.id},${units},${price.toFixed(2)},${promo},${reported.tempC.toFixed(1)},${reported.precipMm.toFixed(1)},${stockout}\n`);
+          if (salesDay.stockout) units = Math.floor(units * demand.uniform(0, STOCKOUT_MAX_SERVED));
+          lines.push(...retailLines(salesDay, units, transactions, lineSizes));
         }
       }
       rows += lines.length;
       await write(lines.join(''));
       onProgress?.(offset + 1, options.days);
     }
-    output.end();
-    if (!output.writableFinished) await once(output, 'finish');
-    if (streamError) throw streamError;
+    sha256 = await output.finish();
   } catch (error) {
     output.destroy();
     throw error instanceof FleetcastError ? error : new FleetcastError('FC_ERR_DATA_WRITE_FAILED', String(error), undefined, { cause: error });
@@ -149,7 +148,7 @@ export async function generateSalesData(input: GeneratorOptionsInput, onProgress
   const storeLocales: StoreLocalesFile = { defaultLocale: generatorLocales[0], storeLocales: Object.fromEntries(stores.map((store) => [store.id, store.locale])) };
   const storesPath = `${options.out}.stores.json`;
   await writeOrFail(storesPath, `${JSON.stringify(storeLocales, null, 2)}\n`);
-  return { path: options.out, storesPath, rows, sha256: hash.digest('hex'), storeLocales, drifts: options.drifts, ...(options.driftFrom ? { driftFrom: options.driftFrom } : {}) };
+  return { path: options.out, storesPath, rows, sha256, storeLocales, drifts: options.drifts, ...(options.driftFrom ? { driftFrom: options.driftFrom } : {}) };
 }
 
 /** Holiday sets per distinct locale, covering the generated years plus a margin for shifted holidays. */
@@ -168,16 +167,6 @@ function holidayCalendars(stores: StoreProfile[], startDay: number, days: number
 function dayOfYearOf(day: number): number {
   const year = Number(isoDateOf(day).slice(0, 4));
   return day - Date.UTC(year, 0, 1) / 86_400_000;
-}
-
-async function openOutput(path: string): Promise<WriteStream> {
-  const stream = createWriteStream(path);
-  try {
-    await once(stream, 'open');
-  } catch (error) {
-    throw new FleetcastError('FC_ERR_DATA_WRITE_FAILED', path, undefined, { cause: error });
-  }
-  return stream;
 }
 
 async function writeOrFail(path: string, text: string): Promise<void> {

@@ -3,6 +3,18 @@ import { salesDateSchema } from '../../../protocols/data/sales-date.js';
 import { FleetcastError } from '../../../protocols/errors/fleetcast-error.js';
 import { driftSchema } from './drift-options.js';
 
+/**
+ * Shape of the generated chain (issue #10). `retail`: unit counts of a grocery chain (docs/data.md
+ * "Ground truth"). `intermittent`: what broke the default on a real order history — sales in
+ * currency (order lines of heavy-tailed quantities × price), 60–80 % zero days, no weather or
+ * stock-out columns.
+ */
+export const generatorProfileSchema = z.enum(['retail', 'intermittent']);
+export type GeneratorProfile = z.infer<typeof generatorProfileSchema>;
+
+/** `daily`: one row per (store, item, date); `transactions`: one row per basket or order line, none on days without sales. */
+export const generatorGranularitySchema = z.enum(['daily', 'transactions']);
+
 /** Options of `fleetcast data generate` / `generateSalesData`. */
 export const generatorOptionsSchema = z
   .object({
@@ -19,6 +31,10 @@ export const generatorOptionsSchema = z
     /** First day the drifts apply (ISO, inclusive); required when `drifts` is not empty. */
     driftFrom: salesDateSchema.optional(),
     drifts: z.array(driftSchema).default([]),
+    /** Chain shape: unit counts (`retail`) or intermittent, heavy-tailed sales in currency. */
+    profile: generatorProfileSchema.default('retail'),
+    /** Row granularity of the output file. */
+    granularity: generatorGranularitySchema.default('daily'),
     /** Output CSV path; the store locales go to `<out>.stores.json`. */
     out: z.string().min(1),
   })

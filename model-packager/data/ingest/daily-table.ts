@@ -3,11 +3,13 @@ import { isSalesDay } from '../../../protocols/data/sales-date.js';
 import { idSchema } from '../../../protocols/ids.js';
 import { CellStatus } from './cell-parsers.js';
 import type { RawSalesTable } from './raw-table.js';
+import { fillZeroSalesDays } from './zero-fill.js';
 
 /**
  * How source rows relate to days (issue #3). `daily`: one row per (store, item, date); a
  * repeated key is a duplicate (the first row is kept, later ones are counted and dropped).
- * `transactions`: many rows per key are expected and summed into one daily total.
+ * `transactions`: many rows per key are expected and summed into one daily total, and days
+ * without rows inside a series' active range are zero-sales days (issue #10).
  */
 export const granularitySchema = z.enum(['daily', 'transactions']);
 export type Granularity = z.infer<typeof granularitySchema>;
@@ -35,6 +37,8 @@ export interface DailyTable {
   duplicateRows: number[];
   /** Source rows that had a usable key (store, item, date all valid). */
   keyedRows: number;
+  /** Rows added as zero-sales days (transactions only, `fillZeroSalesDays`). */
+  zeroFilledDays: number;
 }
 
 /** Source rows whose store/item cell is not a usable id: null or breaking protocols/ids.ts rules. */
@@ -134,20 +138,12 @@ export function buildDailyTable(raw: RawSalesTable, dayOfRow: Float64Array, gran
   const storeByRank = inverse(storeRank);
   const itemByRank = inverse(itemRank);
   const table: DailyTable = {
-    length,
     storeIds: store.values,
     itemIds: item.values,
-    store: new Int32Array(length),
-    item: new Int32Array(length),
-    day: new Int32Array(length),
-    units: new Float64Array(length),
-    price: new Float64Array(length),
-    tempC: new Float64Array(length),
-    precipMm: new Float64Array(length),
-    promo: new Int8Array(length),
-    stockout: new Int8Array(length),
+    ...dailyColumns(length),
     duplicateRows,
     keyedRows,
+    zeroFilledDays: 0,
   };
   const total = (accumulator: Accumulator, slot: number): number => (accumulator.count[slot] > 0 ? accumulator.sum[slot] : Number.NaN);
   const mean = (accumulator: Accumulator, slot: number): number => total(accumulator, slot) / accumulator.count[slot];
@@ -166,7 +162,23 @@ export function buildDailyTable(raw: RawSalesTable, dayOfRow: Float64Array, gran
     table.promo[position] = flag(promo, slot);
     table.stockout[position] = flag(stockout, slot);
   }
-  return table;
+  return granularity === 'transactions' ? fillZeroSalesDays(table) : table;
+}
+
+/** Freshly allocated per-row columns of a daily table with `length` rows. */
+export function dailyColumns(length: number): Pick<DailyTable, 'length' | 'store' | 'item' | 'day' | 'units' | 'price' | 'tempC' | 'precipMm' | 'promo' | 'stockout'> {
+  return {
+    length,
+    store: new Int32Array(length),
+    item: new Int32Array(length),
+    day: new Int32Array(length),
+    units: new Float64Array(length),
+    price: new Float64Array(length),
+    tempC: new Float64Array(length),
+    precipMm: new Float64Array(length),
+    promo: new Int8Array(length),
+    stockout: new Int8Array(length),
+  };
 }
 
 /** Rank of each string in code-unit order, so numeric keys sort like the ids. */

@@ -40,6 +40,8 @@ export type ExpectationResult = z.infer<typeof expectationResultSchema>;
 export const validationStatisticsSchema = z.object({
   sourceRows: z.number().int().nonnegative(),
   dailyRows: z.number().int().nonnegative(),
+  /** Daily rows that are zero-sales days filled in inside series' active ranges (transactions, issue #10). */
+  zeroFilledDays: z.number().int().nonnegative().optional(),
   series: z.number().int().nonnegative(),
   stores: z.number().int().nonnegative(),
   items: z.number().int().nonnegative(),

@@ -6,17 +6,7 @@ import { buildResult, UnexpectedCollector } from './result-builder.js';
 import { median, robustScale } from './robust-stats.js';
 import { rowSample } from './row-expectations.js';
 import type { Thresholds } from './thresholds.js';
-
-/** Calls `visit(start, end)` for each (store, item) series: rows [start, end) of the sorted table. */
-export function forEachSeries(daily: DailyTable, visit: (start: number, end: number) => void): void {
-  let start = 0;
-  for (let row = 1; row <= daily.length; row += 1) {
-    if (row === daily.length || daily.store[row] !== daily.store[start] || daily.item[row] !== daily.item[start]) {
-      visit(start, row);
-      start = row;
-    }
-  }
-}
+import { forEachSeries } from '../ingest/zero-fill.js';
 
 function dailySample(daily: DailyTable, row: number, date: number, value: ExpectationSample['value']): ExpectationSample {
   return { store: daily.storeIds[daily.store[row]], item: daily.itemIds[daily.item[row]], date: isoDateOf(date), value };
@@ -32,7 +22,7 @@ export function expectUniqueKeys(raw: RawSalesTable, daily: DailyTable, granular
   for (const row of daily.duplicateRows) unexpected.add(() => rowSample(raw, row, null));
   const note =
     granularity === 'transactions'
-      ? `transaction rows aggregated: ${daily.keyedRows} rows into ${daily.length} daily keys (units summed, price mean, promo/stockout any)`
+      ? `transaction rows aggregated: ${daily.keyedRows} rows into ${daily.length - daily.zeroFilledDays} daily keys (units summed, price mean, promo/stockout any), plus ${daily.zeroFilledDays} zero-sales days inside series' active ranges`
       : 'later rows with a repeated key are dropped; the first is kept';
   return buildResult({ expectation: 'expect_compound_columns_to_be_unique', column: 'store,item,date', critical: granularity === 'daily', elementCount: daily.keyedRows, unexpected, maxShare: 0, note });
 }

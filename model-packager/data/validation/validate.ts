@@ -4,7 +4,8 @@ import type { RawSalesTable } from '../ingest/raw-table.js';
 import type { ResolvedDates } from '../ingest/resolve-dates.js';
 import type { ExpectationResult, ValidationReport } from './report-schema.js';
 import { expectRanges, expectRequiredColumns, expectTypesAndNulls } from './row-expectations.js';
-import { expectCompleteSeries, expectNoAnomalies, expectUniqueKeys, expectZeroShare, forEachSeries } from './series-expectations.js';
+import { expectCompleteSeries, expectNoAnomalies, expectUniqueKeys, expectZeroShare } from './series-expectations.js';
+import { forEachSeries } from '../ingest/zero-fill.js';
 import type { Thresholds } from './thresholds.js';
 
 /** What validation looks at: the raw table, and where the required columns exist, dates and daily rows. */
@@ -34,6 +35,7 @@ export function validateSalesTable(input: ValidationInput): ValidationReport {
     statistics: {
       sourceRows: raw.rowCount,
       dailyRows: daily?.length ?? 0,
+      ...(granularity === 'transactions' ? { zeroFilledDays: daily?.zeroFilledDays ?? 0 } : {}),
       series,
       stores: daily ? new Set(daily.store).size : 0,
       items: daily ? new Set(daily.item).size : 0,

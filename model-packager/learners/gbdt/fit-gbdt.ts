@@ -8,7 +8,8 @@ import { addBinnedTree, toTree, type GrownTree } from './grown-tree.js';
 import { HistogramPool, kernelCount } from './histogram-pool.js';
 import { createFitMemory, groupsPerWorker, planFitMemory } from './wasm/fit-memory.js';
 import { objectiveFunctions } from '../objectives.js';
-import { gbdtParamsSchema, type GbdtParamsInput } from './params.js';
+import { applyLink } from '../../models/predict.js';
+import { effectiveMaxDeltaStep, gbdtParamsSchema, type GbdtParamsInput } from './params.js';
 import { growTree } from './tree-grower.js';
 
 /** Training input of `fitGbdt`. */
@@ -20,6 +21,12 @@ export interface FitGbdtOptions extends LabelledMatrix {
   validation?: LabelledMatrix;
   /** Called after every round with the objective's metric (see `ObjectiveFunctions.lossName`). */
   onIteration?: (iteration: number, trainLoss: number, validLoss: number | undefined) => void;
+  /**
+   * Metric of the validation predictions (response scale, lower is better) that picks the best
+   * round and drives early stopping instead of the objective's loss (issue #10: training picks
+   * rounds by the WAPE it is judged by; the loss is still reported per round).
+   */
+  stoppingMetric?: (y: Float64Array, predictions: Float64Array) => number;
   /** Histogram worker threads; 0 builds histograms in the calling thread. Default: min(2, cores). */
   workers?: number;
 }
@@ -46,7 +53,8 @@ export interface FitGbdtResult {
 export async function fitGbdt(options: FitGbdtOptions): Promise<FitGbdtResult> {
   const { nRows, nFeatures, y } = options;
   checkFeatureNames(options.featureNames, nFeatures);
-  const params = parseParams(gbdtParamsSchema, options.params);
+  const parsed = parseParams(gbdtParamsSchema, options.params);
+  const params = { ...parsed, maxDeltaStep: effectiveMaxDeltaStep(parsed) };
   checkLabelledMatrix(options, nFeatures, params.objective, 'training');
   if (options.validation) checkLabelledMatrix(options.validation, nFeatures, params.objective, 'validation');
   if (params.earlyStoppingRounds !== undefined && !options.validation) {
@@ -72,6 +80,7 @@ export async function fitGbdt(options: FitGbdtOptions): Promise<FitGbdtResult> {
   const baseScore = objective.baseScore(y);
   const raw = new Float64Array(nRows).fill(baseScore);
   const validRaw = validation ? new Float64Array(validation.nRows).fill(baseScore) : undefined;
+  const validPredictions = validation && options.stoppingMetric ? new Float64Array(validation.nRows) : undefined;
 
   const pool = new HistogramPool(
     { memory, layout, nRows, nFeatures, binCounts: edges.map((e) => e.length), lambda: params.lambda, minChildWeight: params.minChildWeight },
@@ -124,8 +133,13 @@ export async function fitGbdt(options: FitGbdtOptions): Promise<FitGbdtResult> {
       if (validation && validBins && validRaw) {
         addBinnedTree(tree, validBins, validation.nRows, validRaw);
         validLoss = objective.loss(validation.y, validRaw);
-        if (validLoss < bestValid) {
-          bestValid = validLoss;
+        let stoppingValue = validLoss;
+        if (options.stoppingMetric && validPredictions) {
+          for (let i = 0; i < validRaw.length; i += 1) validPredictions[i] = applyLink(objective.link, validRaw[i]);
+          stoppingValue = options.stoppingMetric(validation.y, validPredictions);
+        }
+        if (stoppingValue < bestValid) {
+          bestValid = stoppingValue;
           bestIteration = iteration;
         }
       } else {

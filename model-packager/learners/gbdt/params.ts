@@ -27,8 +27,13 @@ export const gbdtParamsSchema = z.object({
   minChildWeight: z.number().min(0).default(1),
   /** Minimum loss reduction for a split (XGBoost `gamma`). */
   minSplitGain: z.number().min(0).default(0),
-  /** If > 0, clips each raw leaf step to ±maxDeltaStep and, for Poisson, inflates the hessian like XGBoost's `max_delta_step`. */
-  maxDeltaStep: z.number().min(0).default(0),
+  /**
+   * If > 0, clips each raw leaf step to ±maxDeltaStep and, for Poisson, inflates the hessian like
+   * XGBoost's `max_delta_step`. Default (issue #10): LOG_LINK_MAX_DELTA_STEP for the log-link
+   * objectives (Poisson, Tweedie), whose Newton step −G/H is unbounded where predictions are
+   * tiny and a large target arrives; 0 (no clamp) otherwise.
+   */
+  maxDeltaStep: z.number().min(0).optional(),
   /** Fraction of rows sampled (without replacement, per tree). */
   subsample: z.number().gt(0).max(1).default(1),
   /** Fraction of features sampled per tree. */
@@ -39,7 +44,15 @@ export const gbdtParamsSchema = z.object({
   seed: z.number().int().default(0),
 });
 
+/** XGBoost's safeguard for `count:poisson` (its `max_delta_step` default), applied to both log links. */
+export const LOG_LINK_MAX_DELTA_STEP = 0.7;
+
+/** The leaf-step clamp in effect: the explicit value, else LOG_LINK_MAX_DELTA_STEP for log links and 0 otherwise. */
+export function effectiveMaxDeltaStep(params: { objective: string; maxDeltaStep?: number }): number {
+  return params.maxDeltaStep ?? (params.objective === 'poisson' || params.objective === 'tweedie' ? LOG_LINK_MAX_DELTA_STEP : 0);
+}
+
 /** Parameters as callers write them (every field optional). */
 export type GbdtParamsInput = z.input<typeof gbdtParamsSchema>;
-/** Parameters after defaults. */
-export type GbdtParams = z.output<typeof gbdtParamsSchema>;
+/** Parameters after defaults, with the leaf-step clamp resolved (`effectiveMaxDeltaStep`). */
+export type GbdtParams = z.output<typeof gbdtParamsSchema> & { maxDeltaStep: number };

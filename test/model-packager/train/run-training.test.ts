@@ -30,7 +30,7 @@ test('GBDT beats seasonal naive WAPE by ≥ 20% on the holdout; the run holds wh
   t.is(run.modelKind, 'gbdt');
   t.is(run.dataSha256, data.dataSha256);
   t.deepEqual(run.featureSpec?.calendar.holidays.storeLocales.S003, { country: 'FR' });
-  t.deepEqual(run.metrics, { model: result.metrics.model, seasonalNaive: result.metrics.seasonalNaive });
+  t.deepEqual(run.metrics, { model: result.metrics.model, seasonalNaive: result.metrics.seasonalNaive, movingAverage: result.metrics.movingAverage });
   t.is(store.iterations(result.runId).filter((m) => m.name === 'holdout').length, result.model.rounds);
   store.close();
 

@@ -51,12 +51,13 @@ test('fleetcast train on generated data beats seasonal naive by ≥ 20% WAPE; ru
 
   const list = await runCli(['runs', 'list', '--runs-db', db, '--json']);
   t.is(list.code, 0);
-  const runs = parse<{ id: string; status: string; wape: number | null; seasonalNaiveWape: number | null }[]>(list.stdout);
+  const runs = parse<{ id: string; status: string; wape: number | null; seasonalNaiveWape: number | null; worseThanBaseline: boolean | null }[]>(list.stdout);
   t.deepEqual(runs.map((r) => r.id).sort(), [result.runId, tunedResult.runId].sort());
   const first = runs.find((r) => r.id === result.runId);
   t.is(first?.status, 'finished');
   t.is(first?.wape, result.metrics.model.wape);
   t.is(first?.seasonalNaiveWape, result.metrics.seasonalNaive.wape);
+  t.is(first?.worseThanBaseline, false, 'a run that beats both baselines is not marked');
 
   const show = await runCli(['runs', 'show', result.runId, '--runs-db', db, '--json']);
   t.is(show.code, 0);
@@ -66,7 +67,7 @@ test('fleetcast train on generated data beats seasonal naive by ≥ 20% WAPE; ru
   t.is(run.dataPath, csv);
   t.is(run.featureSpec.horizon, 1);
   t.true(run.validationReport.success);
-  t.deepEqual(run.metrics, { model: result.metrics.model, seasonalNaive: result.metrics.seasonalNaive });
+  t.deepEqual(run.metrics, { model: result.metrics.model, seasonalNaive: result.metrics.seasonalNaive, movingAverage: result.metrics.movingAverage });
   t.regex(run.codeVersion.packageVersion, /^\d+\.\d+\.\d+$/);
   t.true(run.iterations.some((m) => m.name === 'holdout'));
   const model = JSON.parse(await readFile(join(dir, 'tracking', 'runs', run.artifacts.model), 'utf8')) as { kind: string };

@@ -18,7 +18,7 @@ function data(n: number, seed: number): { X: Float32Array; y: Float64Array; nRow
   return { X, y, nRows: n };
 }
 
-const base = { candidates: [{ kind: 'gbdt' as const, spec: learners.gbdt }], objective: 'squared' as const, featureNames: ['x0', 'x1'], train: data(400, 1), validation: data(200, 2), seed: 4, score: (model: Parameters<typeof predictModel>[0], v: { X: Float32Array; y: Float64Array; nRows: number }) => wape(v.y, predictModel(model, v.X, v.nRows)) };
+const base = { candidates: [{ kind: 'gbdt' as const, spec: learners.gbdt, objective: 'squared' as const }], searchObjectives: [], featureNames: ['x0', 'x1'], train: data(400, 1), validation: data(200, 2), seed: 4, score: (model: Parameters<typeof predictModel>[0], v: { X: Float32Array; y: Float64Array; nRows: number }) => wape(v.y, predictModel(model, v.X, v.nRows)) };
 
 test('successive halving: 9 trials at 33 rounds, best 3 at 100, best 1 at 300; the winner is the best of the last rung', async (t) => {
   const result = await tune({ ...base, trials: 9, timeBudgetMs: 600_000 });
