@@ -86,7 +86,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
     else if (packet.topic === posTopics.actuals) handleActuals(actualsDeps, payload, clientId);
   });
   const status = new StatusPublisher(broker, sender);
-  const refreshStatus = (): void => void status.update(engine.currentModel()?.ref ?? null, health()).catch((error: Error) => logger.warn({ err: error.message }, 'status not published'));
+  const refreshStatus = (): void => void status.update(engine.currentModel()?.ref ?? null, health(), engine.currentModel()?.serving ?? null).catch((error: Error) => logger.warn({ err: error.message }, 'status not published'));
 
   let updates: UpdateCommands | null = null;
   let retainedModels: BirthState['retainedModels'] = [];
@@ -114,6 +114,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
     agentVersion: PROTOCOL_VERSION.agentVersion,
     hardwareProfile: config.hardwareProfile,
     activeModel: engine.currentModel()?.ref ?? null,
+    serving: engine.currentModel()?.serving ?? null,
     shadowModel: null,
     retainedModels,
     update: updates?.status?.() ?? { state: 'idle', deploymentId: null },

@@ -102,6 +102,7 @@ export class ScoreHandler {
         type: 'score-result',
         requestId,
         model,
+        precision: slot.model.serving.precision,
         predictions: rows.map((row, i) => ({ store: row.store, item: row.item, date: row.date, value: values[i] })),
       };
       send(replyTopic, result);

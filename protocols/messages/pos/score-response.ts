@@ -19,6 +19,8 @@ export const scoreResultSchema = z.object({
   /** `requestId` of the request, or its `id` when it had none. */
   requestId: z.string().min(1).max(128),
   model: modelRefSchema,
+  /** Graph that computed the forecasts: `int8`, or `fp32` (also when int8 fell back; issue #10). */
+  precision: z.enum(['fp32', 'int8']).optional(),
   predictions: z.array(predictionSchema).min(1),
 });
 export type ScoreResult = z.infer<typeof scoreResultSchema>;
