@@ -11,6 +11,7 @@ export const agentErrors = {
   FC_ERR_AGENT_OVERLOADED: { message: 'Agent has too many requests in flight', exitCode: 75 },
   FC_ERR_AGENT_NO_REPLY_TOPIC: { message: 'Score request names no reply topic and its client id is not a valid topic level', exitCode: 65 },
   FC_ERR_AGENT_COMMAND_UNSUPPORTED: { message: 'Command type is not handled by this agent', exitCode: 65 },
+  FC_ERR_AGENT_HISTORY_INVALID: { message: 'Sales history to seed is out of bounds or malformed', exitCode: 65 },
   FC_ERR_AGENT_UPDATE_UNAVAILABLE: { message: 'Agent has no update manager to run this command', exitCode: 75 },
   // update
   FC_ERR_UPDATE_BUSY: { message: 'Another deployment is in progress on this agent', exitCode: 75 },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { envelopeFields, finiteNumber, isoDateSchema, modelRefSchema } from '../../envelope.js';
 import { idSchema } from '../../ids.js';
 import { errorReplySchema } from '../error-reply.js';
+import { historyCompletenessSchema } from '../../features/history-completeness.js';
 
 /** The forecast for one requested row, in request order. */
 export const predictionSchema = z.object({
@@ -21,6 +22,8 @@ export const scoreResultSchema = z.object({
   model: modelRefSchema,
   /** Graph that computed the forecasts: `int8`, or `fp32` (also when int8 fell back; issue #10). */
   precision: z.enum(['fp32', 'int8']).optional(),
+  /** How complete the lag/rolling history behind these forecasts was (issue #10). */
+  history: historyCompletenessSchema.optional(),
   predictions: z.array(predictionSchema).min(1),
 });
 export type ScoreResult = z.infer<typeof scoreResultSchema>;
