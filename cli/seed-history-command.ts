@@ -1,24 +1,16 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { FleetcastError } from '../protocols/errors/fleetcast-error.js';
-import { recentHistory } from '../protocols/features/recent-history.js';
 import { runCommand } from '../protocols/runtime/command.js';
 import { loadAgentConfig } from '../edge-agent/config/load-config.js';
 import { ActualsStore } from '../edge-agent/storage/actuals-store.js';
 import { openAgentDb } from '../edge-agent/storage/db.js';
 import { agentDbPath } from '../edge-agent/update/agent-updates.js';
-import { parseColumnMap } from '../model-packager/data/ingest/column-map.js';
-import { granularitySchema } from '../model-packager/data/ingest/daily-table.js';
-import { loadSalesData } from '../model-packager/data/load-sales-data.js';
+import { loadRecentHistory, withRecentHistoryOptions, type RecentHistoryFlags } from '../model-packager/data/load-recent-history.js';
 
-interface SeedFlags {
-  data: string;
+interface SeedFlags extends RecentHistoryFlags {
   config?: string;
   dataDir?: string;
-  map: string[];
-  granularity: string;
-  store: string[];
-  days: string;
   json?: boolean;
 }
 
@@ -33,8 +25,6 @@ interface SeedResult {
   to: string | null;
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
 /**
  * Reads the sales CSV with the packager's ingest (mapping, transaction aggregation and
  * validation — the same daily table training reads) and seeds the agent's actuals with the
@@ -45,10 +35,7 @@ async function seedHistory(flags: SeedFlags): Promise<SeedResult> {
   let dataDir = flags.dataDir === undefined ? undefined : resolve(flags.dataDir);
   if (flags.config) dataDir = (await loadAgentConfig(flags.config)).dataDir;
   if (!dataDir) throw new FleetcastError('FC_ERR_USAGE', 'fleetcast agent seed-history needs --config <agent.json> or --data-dir <dir>');
-  const granularity = granularitySchema.safeParse(flags.granularity);
-  if (!granularity.success) throw new FleetcastError('FC_ERR_USAGE', `--granularity must be one of ${granularitySchema.options.join(', ')}`, { flag: '--granularity' });
-  const sales = await loadSalesData(flags.data, { map: parseColumnMap(flags.map), granularity: granularity.data });
-  const rows = recentHistory(sales.rows, { days: Number(flags.days), ...(flags.store.length > 0 ? { stores: flags.store } : {}) });
+  const rows = await loadRecentHistory(flags);
   const db = openAgentDb(agentDbPath(dataDir));
   try {
     const added = new ActualsStore(db).seed(rows);
@@ -65,16 +52,9 @@ async function seedHistory(flags: SeedFlags): Promise<SeedResult> {
  * agent (a running daemon reads its actuals at start).
  */
 export function registerSeedHistoryCommand(agent: Command): void {
-  agent
-    .command('seed-history')
-    .description('Seed the agent\'s sales history from a CSV (offline installs): the last --days of the chosen stores')
-    .requiredOption('--data <csv>', 'sales CSV (canonical columns, or mapped with --map)')
+  withRecentHistoryOptions(agent.command('seed-history').description('Seed the agent\'s sales history from a CSV (offline installs): the last --days of the chosen stores'))
     .option('--config <path>', 'agent config (agent.json): data directory')
     .option('--data-dir <dir>', 'agent data directory when there is no config')
-    .option('--map <canonical=source,...>', 'column mapping, e.g. date="Order Date",target=Sales (repeatable)', collect, [])
-    .option('--granularity <daily|transactions>', 'daily rows or transactions (summed per day; days without rows are zero)', 'daily')
-    .option('--store <id>', 'only this store (repeatable; default every store in the file)', collect, [])
-    .option('--days <n>', 'days kept, ending at the newest date in the file', '400')
     .option('--json', 'print the result as JSON')
     .action(async (flags: SeedFlags) => {
       await runCommand(flags, () => seedHistory(flags), (result) => `seeded ${result.added} new of ${result.rows} daily rows (${result.stores.length} stores, ${result.from ?? '-'} … ${result.to ?? '-'})`);

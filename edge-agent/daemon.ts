@@ -131,7 +131,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
   if (uplink) {
     flusher = new OutboxFlusher({ outbox, uplink, sender, logger, settings: { batchSize: settings.uplinkBatchSize, ackTimeoutMs: config.uplink!.ackTimeoutSec * 1_000 }, isOnline: () => uplink.isOnline() });
   }
-  updates = extensions.createUpdates?.({ logger, uplink: uplinkPort, swapModel, db }) ?? null;
+  updates = extensions.createUpdates?.({ logger, uplink: uplinkPort, swapModel, db, seedHistory: (rows) => actuals.seed(rows) }) ?? null;
   await refreshRetained();
 
   const schedules = new Schedules(logger);

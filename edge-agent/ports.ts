@@ -1,5 +1,6 @@
 import type { BundleManifest } from '../protocols/bundle/manifest.js';
 import type { ServingPrecision } from '../protocols/bundle/serving-precision.js';
+import type { HistoryActual } from '../protocols/features/sales-history.js';
 import type { ModelRef } from '../protocols/envelope.js';
 import type { UpdateState } from '../protocols/update-states.js';
 import type { DeviceChannel } from '../protocols/topics.js';
@@ -57,6 +58,8 @@ export interface AgentServices {
   logger: Logger;
   uplink: UplinkPort;
   swapModel: SwapModelHook;
+  /** Seeds the serving history (local actuals win); returns rows added (issue #10). */
+  seedHistory?: (rows: readonly HistoryActual[]) => number;
 }
 
 /**

@@ -71,7 +71,7 @@ export interface UpdateOutcome {
   detail?: string;
 }
 
-const DEFAULT_BLOB: BlobTransferOptions = { chunkBytes: 72 * 1024, chunkTimeoutMs: 10_000, maxAttemptsPerChunk: 5 };
+export const DEFAULT_BLOB: BlobTransferOptions = { chunkBytes: 72 * 1024, chunkTimeoutMs: 10_000, maxAttemptsPerChunk: 5 };
 const DEFAULT_HTTP: HttpTransferOptions = { syncEveryBytes: 256 * 1024, idleTimeoutMs: 15_000, maxAttempts: 5 };
 const UNKNOWN_MODEL: ModelRef = { name: 'unknown', version: 1 };
 
