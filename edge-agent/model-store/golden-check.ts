@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { GOLDEN_FILE, goldenInputMatrix, goldenSamplesSchema, withinGoldenTolerance, type GoldenSamples } from '../../protocols/bundle/golden.js';
-import type { ServingPrecision } from '../../protocols/bundle/serving-precision.js';
+import { manifestServingChoice, modelFileFor, type ServingPrecision } from '../../protocols/bundle/serving-precision.js';
 import { FleetcastError, toFleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import type { ActiveModel } from '../ports.js';
-import { manifestServingChoice, modelFileFor, writeServingChoice } from './serving-choice.js';
+import { writeServingChoice } from './serving-choice.js';
 import type { GoldenJob, GoldenJobResult } from './golden-protocol.js';
 
 /** What the golden-sample smoke test measured, and the precision the version will serve in. */

@@ -7,7 +7,8 @@ import type { TrustedKeys } from '../../protocols/bundle/keys.js';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import type { ModelRef } from '../../protocols/envelope.js';
 import type { ActiveModel } from '../ports.js';
-import { modelFileFor, readServingChoice } from './serving-choice.js';
+import { modelFileFor } from '../../protocols/bundle/serving-precision.js';
+import { readServingChoice } from './serving-choice.js';
 
 /**
  * Reads an unpacked bundle directory's manifest (schema only; see `verifyInstalledModel`) and

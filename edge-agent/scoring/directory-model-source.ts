@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import { bundleManifestSchema } from '../../protocols/bundle/manifest.js';
 import type { ActiveModel, ActiveModelSource } from '../ports.js';
-import { manifestServingChoice, modelFileFor } from '../model-store/serving-choice.js';
+import { manifestServingChoice, modelFileFor } from '../../protocols/bundle/serving-precision.js';
 
 /**
  * An unpacked bundle directory named by the config's `modelDir` (manifest.json beside the model
