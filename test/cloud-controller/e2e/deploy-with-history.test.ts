@@ -75,6 +75,11 @@ test('a fresh agent deployed by the controller answers its first POS request wit
   if (reply.type !== 'score-result') return t.fail(JSON.stringify(reply));
   t.is(reply.history, 'full');
 
+  // Control: the controller sent only this device's store (s1); an s2 row has no history here.
+  await client.publishAsync('pos/v1/score/req', JSON.stringify(scoreRequest([{ store: 's2', item: 'i1', date: next }], { requestId: 'other-store' })));
+  await waitFor(() => inbox.length > 1, 10_000, 'second score reply');
+  t.like(inbox[1].message, { requestId: 'other-store', type: 'score-result', history: 'none' });
+
   const window = history.filter((r) => r.store === 's1' && toEpochDay(r.date) > toEpochDay(LAST) - 14);
   const cloud = await api(info.api, token, 'POST', '/v1/models/demand/predict', { rows, history: window });
   t.is(cloud.status, 200, JSON.stringify(cloud.json));
