@@ -5,6 +5,7 @@ import { registerAgentCommands } from '../edge-agent/cli/register.js';
 import { registerImageCommands } from '../firmware-images/cli/register.js';
 import { PROTOCOL_VERSION } from '../protocols/version.js';
 import { registerDemoCommand } from './demo/demo-command.js';
+import { registerSeedHistoryCommand } from './seed-history-command.js';
 
 /**
  * The `fleetcast` binary. Each top-level folder registers the command groups it owns
@@ -19,6 +20,9 @@ export function buildProgram(): Command {
   registerPackagerCommands(program);
   registerControllerCommands(program);
   registerAgentCommands(program);
+  // Lives in cli/: it reads CSV with the packager's ingest, which edge-agent/ may not import.
+  const agent = program.commands.find((command) => command.name() === 'agent');
+  if (agent) registerSeedHistoryCommand(agent);
   registerImageCommands(program);
   registerDemoCommand(program);
   return program;

@@ -71,6 +71,7 @@ export async function startCloudLink(context: ControllerContext, config: Control
       sendCommand: (deviceId, command) => publish(deviceId, 'cmd', command),
       isOnline: (deviceId) => context.fleet.getDevice(deviceId).online,
       bundleUrl,
+      historyFor: (deviceId) => context.history.source(context.fleet.getDevice(deviceId).store),
       sender: CONTROLLER_SENDER,
     }),
     sender: CONTROLLER_SENDER,

@@ -7,6 +7,7 @@ import { Registry } from './registry/registry.js';
 import { Fleet } from './fleet/fleet.js';
 import { TokenStore } from './auth/tokens.js';
 import { AuditLog } from './auth/audit-log.js';
+import { StoreHistory } from './history/store-history.js';
 
 /** The controller's core services over one data dir, shared by the daemon and the CLI. */
 export interface ControllerContext {
@@ -18,6 +19,8 @@ export interface ControllerContext {
   fleet: Fleet;
   tokens: TokenStore;
   audit: AuditLog;
+  /** Stores' recent sales, sent with deployments so stores start with history (issue #10). */
+  history: StoreHistory;
   close(): void;
 }
 
@@ -32,5 +35,5 @@ export function openControllerContext(sources: ConfigSources, now?: () => Date):
     requireProductionApproval: config.registry.requireProductionApproval,
     now,
   });
-  return { config, trustedKeys, db, registry, fleet: new Fleet(db, now), tokens: new TokenStore(db, now), audit: new AuditLog(db, now), close: () => db.close() };
+  return { config, trustedKeys, db, registry, fleet: new Fleet(db, now), tokens: new TokenStore(db, now), audit: new AuditLog(db, now), history: new StoreHistory(db, config.dataDir, now), close: () => db.close() };
 }

@@ -3,6 +3,7 @@ import { createLogger } from '../protocols/runtime/logger.js';
 import type { ConfigSources } from './config/load.js';
 import { openControllerContext, type ControllerContext } from './controller-context.js';
 import { buildApiServer } from './api/server.js';
+import { registerHistoryRoutes } from './api/routes/history-routes.js';
 import { Predictor } from './predict/predictor.js';
 import { BatchScheduler } from './predict/batch-schedule.js';
 import { startCloudLink, type CloudLink } from './cloud-link.js';
@@ -49,7 +50,10 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
   const api = await buildApiServer({
     deployments: cloudLink.deployments,
     telemetry: cloudLink.telemetry,
-    plugins: [{ public: true, register: (app) => registerBundleRoutes(app, { locate: artifactStoreLocator(config.dataDir), verifier: context.fleet }) }],
+    plugins: [
+      { public: true, register: (app) => registerBundleRoutes(app, { locate: artifactStoreLocator(config.dataDir), verifier: context.fleet }) },
+      { register: (app) => registerHistoryRoutes(app, context.history) },
+    ],
     registry: context.registry,
     fleet: context.fleet,
     tokens: context.tokens,

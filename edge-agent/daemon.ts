@@ -93,7 +93,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
     else if (topic === posTopics.actuals) handleActuals(actualsDeps, payload, clientId);
   } });
   const status = new StatusPublisher(broker, sender);
-  const refreshStatus = (): void => void status.update(engine.currentModel()?.ref ?? null, health()).catch((error: Error) => logger.warn({ err: error.message }, 'status not published'));
+  const refreshStatus = (): void => void status.update(engine.currentModel()?.ref ?? null, health(), engine.currentModel()?.serving ?? null).catch((error: Error) => logger.warn({ err: error.message }, 'status not published'));
 
   let updates: UpdateCommands | null = null;
   let retainedModels: BirthState['retainedModels'] = [];
@@ -121,6 +121,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
     agentVersion: PROTOCOL_VERSION.agentVersion,
     hardwareProfile: config.hardwareProfile,
     activeModel: engine.currentModel()?.ref ?? null,
+    serving: engine.currentModel()?.serving ?? null,
     shadowModel: null,
     retainedModels,
     update: updates?.status?.() ?? { state: 'idle', deploymentId: null },
@@ -138,7 +139,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
   if (uplink) {
     flusher = new OutboxFlusher({ outbox, uplink, sender, logger, settings: { batchSize: settings.uplinkBatchSize, ackTimeoutMs: config.uplink!.ackTimeoutSec * 1_000 }, isOnline: () => uplink.isOnline() });
   }
-  updates = extensions.createUpdates?.({ logger, uplink: uplinkPort, swapModel, db }) ?? null;
+  updates = extensions.createUpdates?.({ logger, uplink: uplinkPort, swapModel, db, seedHistory: (rows) => actuals.seed(rows) }) ?? null;
   await refreshRetained();
 
   const schedules = new Schedules(logger);

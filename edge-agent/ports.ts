@@ -1,4 +1,6 @@
 import type { BundleManifest } from '../protocols/bundle/manifest.js';
+import type { ServingPrecision } from '../protocols/bundle/serving-precision.js';
+import type { HistoryActual } from '../protocols/features/sales-history.js';
 import type { ModelRef } from '../protocols/envelope.js';
 import type { UpdateState } from '../protocols/update-states.js';
 import type { DeviceChannel } from '../protocols/topics.js';
@@ -17,8 +19,10 @@ export interface ActiveModel {
   /** Directory holding the unpacked, verified bundle. */
   dir: string;
   manifest: BundleManifest;
-  /** The ONNX file to run (int8 when it shipped, else fp32). */
+  /** The ONNX file to run: int8 when it shipped and passed its golden samples here, else fp32. */
   modelPath: string;
+  /** Which of the two `modelPath` is, and why fp32 serves an int8 bundle (issue #10). */
+  serving: ServingPrecision;
 }
 
 /** Where the daemon learns which model should serve, and when that changes. */
@@ -54,6 +58,8 @@ export interface AgentServices {
   logger: Logger;
   uplink: UplinkPort;
   swapModel: SwapModelHook;
+  /** Seeds the serving history (local actuals win); returns rows added (issue #10). */
+  seedHistory?: (rows: readonly HistoryActual[]) => number;
 }
 
 /**

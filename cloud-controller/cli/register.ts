@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { registerCoreControllerCommands } from './core-commands.js';
 import { registerBrokerCommands } from './broker-commands.js';
+import { registerHistoryCommands } from './history-commands.js';
 
 /** Command groups owned by the cloud controller. */
 export function registerControllerCommands(program: Command): void {
   registerCoreControllerCommands(program);
   registerBrokerCommands(program);
+  registerHistoryCommands(program);
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createLogger } from '../../protocols/runtime/logger.js';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import { envelope } from '../../protocols/messages/envelope-factory.js';
+import type { StoreHistorySource } from '../../protocols/features/store-history-file.js';
 import type { Sender } from '../../protocols/envelope.js';
 import type { DeployCommand } from '../../protocols/messages/cmd/deploy.js';
 import type { BirthState } from '../../protocols/messages/state.js';
@@ -28,6 +29,8 @@ export interface DeploymentsOptions {
   isOnline: (deviceId: string) => boolean;
   /** HTTP URL of a bundle when range downloads are offered (`registerBundleRoutes`); omit for MQTT-only. */
   bundleUrl?: (sha256: string) => string | undefined;
+  /** The store history a device's deploy command carries, when the controller holds one (issue #10). */
+  historyFor?: (deviceId: string) => StoreHistorySource | undefined;
   sender: Sender;
   now?: () => Date;
 }
@@ -189,6 +192,7 @@ export class Deployments {
     const row = this.row(deviceId);
     if (!row) return false;
     const url = this.options.bundleUrl?.(row.sha256);
+    const history = this.options.historyFor?.(deviceId);
     const command: DeployCommand = {
       ...envelope(this.options.sender, this.now()),
       type: 'deploy',
@@ -196,6 +200,7 @@ export class Deployments {
       model: { name: row.model_name, version: row.model_version },
       bundle: { sha256: row.sha256, size: row.size, ...(url ? { url } : {}) },
       ...(row.rollout_id !== null && row.wave !== null ? { rollout: { id: row.rollout_id, wave: row.wave } } : {}),
+      ...(history ? { history } : {}),
     };
     try {
       await this.options.sendCommand(deviceId, command);

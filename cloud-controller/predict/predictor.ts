@@ -1,5 +1,6 @@
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import { verifyBundle } from '../../protocols/bundle/verify-bundle.js';
+import { manifestServingChoice, modelFileFor } from '../../protocols/bundle/serving-precision.js';
 import type { TrustedKeys } from '../../protocols/bundle/keys.js';
 import type { BundleManifest } from '../../protocols/bundle/manifest.js';
 import { REFERENCE_FILE, referenceProfileSchema, type ReferenceProfile } from '../../protocols/drift/reference-profile.js';
@@ -22,13 +23,16 @@ interface LoadedModel {
   ceiling: number | null;
 }
 
-/** The ONNX file an agent would serve: the int8 model when quantization shipped it (same rule as edge-agent/model-store). */
+/**
+ * The ONNX file an agent serves before its golden check (`manifestServingChoice`, shared with
+ * edge-agent): int8 only when it is saturation-free by construction (issue #10).
+ */
 function servingModelFile(manifest: BundleManifest): string {
-  const int8 = manifest.files.find((file) => file.role === 'model-int8');
-  if (int8 && manifest.quantization?.shipped) return int8.path;
-  const fp32 = manifest.files.find((file) => file.role === 'model');
-  if (!fp32) throw new FleetcastError('FC_ERR_PREDICT_FAILED', 'bundle lists no model file');
-  return fp32.path;
+  try {
+    return modelFileFor(manifest, manifestServingChoice(manifest).precision);
+  } catch (error) {
+    throw new FleetcastError('FC_ERR_PREDICT_FAILED', 'bundle lists no model file', undefined, { cause: error });
+  }
 }
 
 function parseReference(bytes: Buffer | undefined): ReferenceProfile | null {

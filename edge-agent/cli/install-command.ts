@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { trustedKeysFromPems, type TrustedKeys } from '../../protocols/bundle/keys.js';
+import type { ServingPrecision } from '../../protocols/bundle/serving-precision.js';
 import type { ErrorCode } from '../../protocols/errors/catalog.js';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import type { ModelRef } from '../../protocols/envelope.js';
@@ -31,6 +32,8 @@ interface InstallResult {
   deploymentId: string;
   state: UpdateState;
   active: ModelRef | null;
+  /** Precision the active model serves in, and why fp32 serves an int8 bundle (issue #10). */
+  serving: ServingPrecision | null;
   retained: ModelRef[];
   /** An interrupted update found at start and finished first, if any. */
   resumed: { deploymentId: string; state: UpdateState; errorCode?: string } | null;
@@ -94,6 +97,7 @@ async function install(bundlePath: string, options: InstallOptions): Promise<Ins
       deploymentId: outcome.deploymentId,
       state: outcome.state,
       active: outcome.active,
+      serving: store.active()?.serving ?? null,
       retained: await store.retained(),
       resumed: interrupted && { deploymentId: interrupted.deploymentId, state: interrupted.state, ...(interrupted.errorCode ? { errorCode: interrupted.errorCode } : {}) },
     };
@@ -106,7 +110,8 @@ async function install(bundlePath: string, options: InstallOptions): Promise<Ins
 function render(result: InstallResult): string {
   const active = result.active ? `${result.active.name} v${result.active.version}` : 'none';
   const resumed = result.resumed ? `finished interrupted ${result.resumed.deploymentId} (${result.resumed.state}); ` : '';
-  return `${resumed}installed ${active} (${result.deploymentId}); retained: ${result.retained.map((ref) => `${ref.name} v${ref.version}`).join(', ')}`;
+  const serving = result.serving ? ` serving ${result.serving.precision}${result.serving.fallback ? ` (int8 fell back: ${result.serving.fallback.code})` : ''}` : '';
+  return `${resumed}installed ${active}${serving} (${result.deploymentId}); retained: ${result.retained.map((ref) => `${ref.name} v${ref.version}`).join(', ')}`;
 }
 
 /** `fleetcast agent install <bundle> --config …` for stores without a network (issue #5). */

@@ -5,6 +5,6 @@
  */
 export { ModelStore, sameRef, type ModelStoreOptions } from './model-store.js';
 export { activePointerSchema, readActivePointer, type ActivePointer } from './active-pointer.js';
-export { readInstalledModel, verifyInstalledModel, servingModelFile } from './installed-model.js';
+export { readInstalledModel, verifyInstalledModel } from './installed-model.js';
 export { runGoldenCheck, type GoldenCheckResult } from './golden-check.js';
 export { storeLayout, versionDirName, type StoreLayout } from './layout.js';

@@ -1,26 +1,19 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bundleManifestSchema, type BundleManifest } from '../../protocols/bundle/manifest.js';
+import { bundleManifestSchema } from '../../protocols/bundle/manifest.js';
 import { MANIFEST_FILE, SIGNATURE_FILE, manifestSignatureValid } from '../../protocols/bundle/signature.js';
 import type { TrustedKeys } from '../../protocols/bundle/keys.js';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import type { ModelRef } from '../../protocols/envelope.js';
 import type { ActiveModel } from '../ports.js';
+import { modelFileFor } from '../../protocols/bundle/serving-precision.js';
+import { readServingChoice } from './serving-choice.js';
 
 /**
- * The ONNX file a manifest serves: the int8 model when quantization shipped it (the packager's
- * WAPE gate passed), else fp32 (issue #4 "int8").
+ * Reads an unpacked bundle directory's manifest (schema only; see `verifyInstalledModel`) and
+ * the precision it serves in (`serving-choice.ts`: int8 only when it passed its golden check).
  */
-export function servingModelFile(manifest: BundleManifest): string {
-  const int8 = manifest.files.find((file) => file.role === 'model-int8');
-  if (int8 && manifest.quantization?.shipped) return int8.path;
-  const fp32 = manifest.files.find((file) => file.role === 'model');
-  if (!fp32) throw new FleetcastError('FC_ERR_BUNDLE_FILE_MISSING', 'manifest lists no model file');
-  return fp32.path;
-}
-
-/** Reads an unpacked bundle directory's manifest (schema only; see `verifyInstalledModel`). */
 export async function readInstalledModel(dir: string, ref: ModelRef): Promise<ActiveModel> {
   let raw: unknown;
   try {
@@ -31,7 +24,8 @@ export async function readInstalledModel(dir: string, ref: ModelRef): Promise<Ac
   const parsed = bundleManifestSchema.safeParse(raw);
   if (!parsed.success) throw new FleetcastError('FC_ERR_BUNDLE_MANIFEST_INVALID', dir, { dir });
   const manifest = parsed.data;
-  return { ref, dir, manifest, modelPath: join(dir, servingModelFile(manifest)) };
+  const serving = await readServingChoice(dir, manifest);
+  return { ref, dir, manifest, modelPath: join(dir, modelFileFor(manifest, serving.precision)), serving };
 }
 
 /**

@@ -133,6 +133,7 @@ export class ScoreHandler {
     try {
       const context = deps.contexts.get(slot.model);
       const matrix = context.features.build(rows);
+      const history = context.features.historyCompleteness(rows);
       context.drift?.observeFeatures(matrix, rows.length);
       const raw = await deps.engine.run(slot, matrix, rows.length);
       for (const value of raw) if (!Number.isFinite(value)) throw new FleetcastError('FC_ERR_AGENT_SCORING_FAILED', 'model produced a non-finite value');
@@ -145,11 +146,13 @@ export class ScoreHandler {
         type: 'score-result',
         requestId,
         model,
+        precision: slot.model.serving.precision,
+        history,
         predictions: rows.map((row, i) => ({ store: row.store, item: row.item, date: row.date, value: values[i] })),
       };
       send(replyTopic, result);
       rows.forEach((row, i) => deps.served.add({ store: row.store, item: row.item, date: row.date, model, role: 'active', value: values[i] }));
-      deps.stats.recordSuccess(model, rows.map((row) => deps.personal.protect('store', row.store)), values, performance.now() - started);
+      deps.stats.recordSuccess(model, rows.map((row) => deps.personal.protect('store', row.store)), values, performance.now() - started, history);
       if (deps.logger.isLevelEnabled('debug')) {
         deps.logger.debug({ requestId, model, rows: rows.map((row) => deps.personal.redact(row)) }, 'scored');
       }

@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import { bundleManifestSchema } from '../../protocols/bundle/manifest.js';
 import type { ActiveModel, ActiveModelSource } from '../ports.js';
+import { manifestServingChoice, modelFileFor } from '../../protocols/bundle/serving-precision.js';
 
 /**
  * An unpacked bundle directory named by the config's `modelDir` (manifest.json beside the model
  * files), served when no model store is in use — a store installed by hand or an image with a
  * model baked in. The operator vouches for the directory; signed bundles arrive through the
- * update engine instead. Serves the int8 model when the manifest says it shipped.
+ * update engine instead. Serves the int8 model when the manifest allows it (`manifestServingChoice`).
  */
 export class DirectoryModelSource implements ActiveModelSource {
   private readonly model: ActiveModel;
@@ -38,8 +39,12 @@ export function loadModelDirectory(dir: string): ActiveModel {
   const parsed = bundleManifestSchema.safeParse(raw);
   if (!parsed.success) throw new FleetcastError('FC_ERR_AGENT_MODEL_LOAD_FAILED', `${dir}/manifest.json: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`, { dir });
   const manifest = parsed.data;
-  const role = manifest.quantization?.shipped ? 'model-int8' : 'model';
-  const file = manifest.files.find((entry) => entry.role === role) ?? manifest.files.find((entry) => entry.role === 'model');
-  if (!file) throw new FleetcastError('FC_ERR_AGENT_MODEL_LOAD_FAILED', `${dir}: manifest lists no model file`, { dir });
-  return { ref: { name: manifest.model.name, version: manifest.model.version }, dir, manifest, modelPath: join(dir, file.path) };
+  const serving = manifestServingChoice(manifest);
+  let file: string;
+  try {
+    file = modelFileFor(manifest, serving.precision);
+  } catch (error) {
+    throw new FleetcastError('FC_ERR_AGENT_MODEL_LOAD_FAILED', `${dir}: manifest lists no model file`, { dir }, { cause: error });
+  }
+  return { ref: { name: manifest.model.name, version: manifest.model.version }, dir, manifest, modelPath: join(dir, file), serving };
 }

@@ -1,5 +1,6 @@
 import { buildFeatureMatrix } from '../../protocols/features/build-features.js';
 import { featureNames } from '../../protocols/features/feature-names.js';
+import { historyCompleteness, type HistoryCompleteness } from '../../protocols/features/history-completeness.js';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import type { BundleManifest } from '../../protocols/bundle/manifest.js';
 import type { ScoreRow } from '../../protocols/messages/pos/score-request.js';
@@ -30,5 +31,10 @@ export class FeatureBuilder {
   /** Row-major float32 matrix, `rows.length × features`, in the model's input order. */
   build(rows: readonly ScoreRow[]): Float32Array {
     return buildFeatureMatrix(this.manifest.featureSpec, this.actuals.history, rows).matrix;
+  }
+
+  /** How complete the local history behind `rows`' lag and rolling features is (issue #10). */
+  historyCompleteness(rows: readonly ScoreRow[]): HistoryCompleteness {
+    return historyCompleteness(this.manifest.featureSpec, this.actuals.history, rows);
   }
 }

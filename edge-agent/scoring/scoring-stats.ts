@@ -1,4 +1,5 @@
 import type { ModelRef } from '../../protocols/envelope.js';
+import type { HistoryCompleteness } from '../../protocols/features/history-completeness.js';
 import type { OutboxEntry } from '../storage/outbox.js';
 
 /** Latencies kept for the heartbeat's p50/p99 (a ring, so memory stays flat under load). */
@@ -18,6 +19,7 @@ export class ScoringStats {
   private predictionSum = 0;
   private errorsByCode: Record<string, number> = {};
   private stores = new Set<string>();
+  private history: Record<HistoryCompleteness, number> = { full: 0, partial: 0, none: 0 };
   private model: ModelRef | null = null;
   private readonly latencies = new Float64Array(LATENCY_SAMPLES);
   private latencyCount = 0;
@@ -25,8 +27,9 @@ export class ScoringStats {
   private heartbeatErrors = 0;
 
   /** Counts one answered request. */
-  recordSuccess(model: ModelRef, stores: Iterable<string>, predictions: readonly number[] | Float32Array, latencyMs: number): void {
+  recordSuccess(model: ModelRef, stores: Iterable<string>, predictions: readonly number[] | Float32Array, latencyMs: number, history: HistoryCompleteness = 'full'): void {
     this.requests += 1;
+    this.history[history] += 1;
     this.heartbeatRequests += 1;
     this.rows += predictions.length;
     for (const value of predictions) this.predictionSum += value;
@@ -60,6 +63,7 @@ export class ScoringStats {
             errorsByCode: this.errorsByCode,
             predictionMean: this.rows > 0 ? this.predictionSum / this.rows : null,
             stores: [...this.stores],
+            history: this.history,
           };
     this.windowStart = now;
     this.requests = 0;
@@ -67,6 +71,7 @@ export class ScoringStats {
     this.predictionSum = 0;
     this.errorsByCode = {};
     this.stores = new Set();
+    this.history = { full: 0, partial: 0, none: 0 };
     return record;
   }
 

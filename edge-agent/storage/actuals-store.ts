@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { AgentDb } from './db.js';
 import { actualRowSchema, type ActualRow } from '../../protocols/messages/pos/actuals.js';
-import { SalesHistory } from '../../protocols/features/sales-history.js';
+import { SalesHistory, type HistoryActual } from '../../protocols/features/sales-history.js';
 import { quarantineInvalidRows } from './quarantine.js';
 import { DEFAULT_SALES_DATE_BOUNDS, salesDateProblem, type SalesDateBounds } from '../../protocols/data/sales-date.js';
 
@@ -70,6 +70,21 @@ export class ActualsStore {
       for (const row of rows) this.upsert.run(row.store, row.item, row.date, row.units, row.price ?? null, row.promo === undefined ? null : row.promo ? 1 : 0);
     })();
     for (const row of rows) this.history.add(row);
+  }
+
+  /**
+   * Seeds history from outside the POS (issue #10: `fleetcast agent seed-history`, history a
+   * deployment carries): one transaction, and a day the POS already reported is kept — local
+   * actuals are newer truth. Returns the rows added.
+   */
+  seed(rows: readonly HistoryActual[]): number {
+    const insert = this.db.prepare('INSERT OR IGNORE INTO actuals (store, item, date, units, price, promo) VALUES (?, ?, ?, ?, ?, NULL)');
+    const added: HistoryActual[] = [];
+    this.db.transaction(() => {
+      for (const row of rows) if (insert.run(row.store, row.item, row.date, row.units, row.price ?? null).changes > 0) added.push(row);
+    })();
+    for (const row of added) this.history.add(row);
+    return added.length;
   }
 
   /**

@@ -4,7 +4,9 @@ import type { AgentServices, UpdateCommands } from '../ports.js';
 import type { AgentDb } from '../storage/db.js';
 import { ModelStore } from '../model-store/model-store.js';
 import { trustedKeysFromConfig } from './trusted-keys.js';
-import { UpdateManager } from './update-manager.js';
+import { DEFAULT_BLOB, UpdateManager } from './update-manager.js';
+import { fetchStoreHistory } from '../history/fetch-store-history.js';
+import type { StoreHistorySource } from '../../protocols/features/store-history-file.js';
 import type { BlobTransferOptions } from './blob-download.js';
 import type { HttpTransferOptions } from './http-download.js';
 
@@ -19,6 +21,21 @@ export function modelStoreRoot(dataDir: string): string {
 /** The agent's SQLite file inside its data directory (shared with the serving side). */
 export function agentDbPath(dataDir: string): string {
   return join(dataDir, 'agent.db');
+}
+
+/**
+ * Fetches the store history a deploy command names and seeds the serving history with it. A
+ * failed fetch does not stop the deployment: the model still serves, and replies say
+ * `history: partial|none` until actuals arrive.
+ */
+async function seedFromController(source: StoreHistorySource, services: AgentServices, deviceId: string, dir: string, blob: BlobTransferOptions): Promise<void> {
+  try {
+    const rows = await fetchStoreHistory({ uplink: services.uplink, sender: { role: 'device', id: deviceId }, source, dir, logger: services.logger, blob });
+    const added = services.seedHistory?.(rows) ?? 0;
+    services.logger.info({ store: source.store, rows: rows.length, added, to: source.to }, 'store history seeded');
+  } catch (error) {
+    services.logger.warn({ err: error, store: source.store }, 'store history not fetched; serving with local history only');
+  }
 }
 
 /** What the daemon needs from the update side: its `DaemonExtensions`. */
@@ -60,6 +77,10 @@ export async function prepareAgentUpdates(config: AgentConfig, tuning: AgentUpda
       return {
         manager,
         deploy: async (command) => {
+          // History first, so the first forecast after the switch has full lag features (issue #10).
+          if (command.history && services.seedHistory && manager.currentDeployment()?.deploymentId !== command.deploymentId) {
+            await seedFromController(command.history, services, config.deviceId, join(config.dataDir, 'history'), { ...DEFAULT_BLOB, ...tuning.blob });
+          }
           await manager.deploy(command);
         },
         rollback: async (command) => {

@@ -73,7 +73,7 @@ export interface UpdateOutcome {
   detail?: string;
 }
 
-const DEFAULT_BLOB: BlobTransferOptions = { chunkBytes: 72 * 1024, chunkTimeoutMs: 10_000, maxAttemptsPerChunk: 5 };
+export const DEFAULT_BLOB: BlobTransferOptions = { chunkBytes: 72 * 1024, chunkTimeoutMs: 10_000, maxAttemptsPerChunk: 5 };
 const DEFAULT_HTTP: HttpTransferOptions = { syncEveryBytes: 256 * 1024, idleTimeoutMs: 15_000, maxAttempts: 5, retry: { minMs: 500, maxMs: 10_000, jitter: 0.2 } };
 const UNKNOWN_MODEL: ModelRef = { name: 'unknown', version: 1 };
 
@@ -417,8 +417,8 @@ export class UpdateManager {
   private async stage(record: DeploymentRecord, verified: VerifiedFiles): Promise<void> {
     const dir = await this.options.store.unpackToStaging(record.deploymentId, verified.files);
     const staged = await verifyInstalledModel(dir, record.model, this.options.trustedKeys);
-    const result = await runGoldenCheck(staged);
-    this.options.logger.info({ deploymentId: record.deploymentId, ...result }, 'golden samples passed');
+    const { rows, maxAbsError, serving } = await runGoldenCheck(staged);
+    this.options.logger.info({ deploymentId: record.deploymentId, rows, maxAbsError, serving }, 'golden samples passed');
   }
 
   /** activating: promote to `versions/`, switch the pointer, make it serve, prune old versions. */
@@ -492,8 +492,7 @@ export class UpdateManager {
   private async verifiedRetained(ref: ModelRef): Promise<ActiveModel> {
     if (!(await this.options.store.isRetained(ref))) throw new FleetcastError('FC_ERR_UPDATE_VERSION_NOT_RETAINED', `${ref.name} v${ref.version}`, { model: ref });
     const model = await verifyInstalledModel(this.options.store.versionDir(ref), ref, this.options.trustedKeys);
-    await runGoldenCheck(model);
-    return model;
+    return (await runGoldenCheck(model)).model;
   }
 
   /** Newest retained version below the active one (same model name preferred). */
@@ -520,6 +519,8 @@ export class UpdateManager {
       to,
       ...(failure && (to === 'failed' || to === 'rolling_back') ? { errorCode: failure.code, detail: failure.message.slice(0, 1000) } : {}),
       ...(to === 'downloading' && current.bundle ? { progress: { bytes: current.downloadedBytes, total: current.bundle.size } } : {}),
+      // Which graph serves, and why fp32 serves an int8 bundle (issue #10).
+      ...(to === 'committed' && this.options.store.active() ? { serving: this.options.store.active()?.serving } : {}),
     };
     const finished = to === 'committed' ? 'committed' : to === 'idle' ? 'rolled_back' : to === 'failed' ? 'failed' : null;
     this.states.persistTransition(to, current, message, finished && { outcome: finished, model: current.model, errorCode: message.errorCode ?? null });

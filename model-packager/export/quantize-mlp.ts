@@ -1,3 +1,4 @@
+import { INT8_SATURATION_FREE_WEIGHT_MAX } from '../../protocols/bundle/manifest.js';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import type { MlpModel } from '../models/trained-model.js';
 import { imputeValues } from './standardise-nodes.js';
@@ -30,17 +31,27 @@ export type CalibrationMethod = 'minmax' | 'percentile';
 const PERCENTILE = 0.9999;
 
 /**
- * Symmetric int8 per output channel: scale = max|w| / 127, values in [−127, 127] (−128 is
- * left unused so the range is symmetric, as onnxruntime's quantizer does for weights).
- * Values are rounded against the scale as stored (float16, rounded up, when it fits).
+ * Largest |int8 weight| (7 bits + sign). onnxruntime's U8S8 kernel on AVX2/AVX-512 without
+ * VNNI multiplies with VPMADDUBSW, which adds each PAIR of u8×s8 products in a saturating
+ * int16 lane: 2·255·63 = 32130 ≤ 32767, so no pair can saturate and every kernel (VNNI,
+ * AVX2, SSE, NEON) returns the exact int32 sum (issue #10; docs/bundle.md "int8").
+ * Full-range weights (±127) reach 2·255·127 = 64770 and did saturate on AVX2.
  */
-export function quantizeWeights(weights: number[][]): WeightQuantization {
+export const INT8_WEIGHT_MAX = INT8_SATURATION_FREE_WEIGHT_MAX;
+
+/**
+ * Symmetric per output channel: scale = max|w| / 63, values in [−63, 63] — int8 tensors
+ * holding 7-bit values (see `INT8_WEIGHT_MAX`; onnxruntime's own quantizer does the same
+ * with `reduce_range`). Values are rounded against the scale as stored (float16, rounded up,
+ * when it fits).
+ */
+export function quantizeWeights(weights: number[][], weightMax = INT8_WEIGHT_MAX): WeightQuantization {
   const out = weights.length;
   const inputs = weights[0].length;
   const values = new Int8Array(inputs * out);
   const raw = weights.map((row) => {
     const maxAbs = row.reduce((m, w) => Math.max(m, Math.abs(w)), 0);
-    return maxAbs > 0 ? maxAbs / 127 : 1;
+    return maxAbs > 0 ? maxAbs / weightMax : 1;
   });
   // Scales are rounded UP to float16 (halves their storage): the weights are quantized against
   // the stored scale, so the only cost is a grid at most one float16 step coarser, and rounding
@@ -48,7 +59,7 @@ export function quantizeWeights(weights: number[][]): WeightQuantization {
   const scalesFloat16 = raw.every((scale) => scale <= FLOAT16_MAX);
   const scales = Float32Array.from(raw, (scale) => (scalesFloat16 ? roundUpFloat16(scale) : scale));
   for (let o = 0; o < out; o += 1) {
-    for (let i = 0; i < inputs; i += 1) values[i * out + o] = Math.max(-127, Math.min(127, Math.round(weights[o][i] / scales[o])));
+    for (let i = 0; i < inputs; i += 1) values[i * out + o] = Math.max(-weightMax, Math.min(weightMax, Math.round(weights[o][i] / scales[o])));
   }
   return { values, scales, scalesFloat16 };
 }
@@ -78,9 +89,10 @@ function range(values: Float64Array, method: CalibrationMethod): [number, number
 /**
  * Calibrates activation ranges on `rows` (a sample of training feature rows, row-major
  * [n, F]) by running the float64 forward pass layer by layer and recording every layer's
- * input (missing inputs imputed as in the graph), then quantizes the weights.
+ * input (missing inputs imputed as in the graph), then quantizes the weights to
+ * ±`weightMax` (default `INT8_WEIGHT_MAX`; 127 only to reproduce the saturating kernels).
  */
-export function calibrateMlp(model: MlpModel, rows: Float32Array, method: CalibrationMethod = 'minmax'): MlpQuantization {
+export function calibrateMlp(model: MlpModel, rows: Float32Array, method: CalibrationMethod = 'minmax', weightMax = INT8_WEIGHT_MAX): MlpQuantization {
   const f = model.featureNames.length;
   const n = Math.floor(rows.length / f);
   if (n === 0) throw new FleetcastError('FC_ERR_QUANTIZE_CALIBRATION_EMPTY');
@@ -109,5 +121,5 @@ export function calibrateMlp(model: MlpModel, rows: Float32Array, method: Calibr
     current = next;
     width = out;
   }
-  return { activations, weights: model.layers.map((layer) => quantizeWeights(layer.weights)) };
+  return { activations, weights: model.layers.map((layer) => quantizeWeights(layer.weights, weightMax)) };
 }

@@ -9,7 +9,7 @@ import { PROTOCOL_VERSION } from '../../protocols/version.js';
 import type { TrainedModel } from '../models/trained-model.js';
 import { exportToOnnx } from '../export/export-model.js';
 import { INPUT_NAME, OUTPUT_NAME, opsetsOf } from '../export/onnx-builder.js';
-import { GOLDEN_ROWS, GOLDEN_TOLERANCE, goldenSamples, pickRows, spreadIndices } from './golden-samples.js';
+import { GOLDEN_ROWS, GOLDEN_TOLERANCE, goldenSamples, int8GoldenRows, pickRows, spreadIndices } from './golden-samples.js';
 import { featureImportances } from './importances.js';
 import { loadOnnx } from './onnx-runner.js';
 import { checkParity, type ParityReport } from './parity.js';
@@ -124,7 +124,11 @@ export async function assembleBundle(inputs: AssembleInputs): Promise<AssembledB
     if (result.decision.shipped) int8 = { bytes: result.int8Bytes, predictions: result.int8Predictions };
   }
   progress.update(3, { step: 'golden' });
-  const goldenRows = pickRows(inputs.sampleRows, f, spreadIndices(inputs.sampleRows.length / f, GOLDEN_ROWS));
+  // With int8, golden rows are ones where every kernel agrees and the int8 tolerance is derived
+  // from their exact-integer reference bounds (issue #10).
+  const int8Golden = int8 ? int8GoldenRows(int8.bytes, inputs.sampleRows, f) : null;
+  if (quantization && int8Golden) quantization = { ...quantization, goldenTolerance: int8Golden.tolerance };
+  const goldenRows = pickRows(inputs.sampleRows, f, int8Golden?.indices ?? spreadIndices(inputs.sampleRows.length / f, GOLDEN_ROWS));
   const goldenRunner = await loadOnnx(fp32Bytes, io);
   const goldenExpected = await goldenRunner.run(goldenRows).finally(() => goldenRunner.release());
   let goldenInt8: Float32Array | null = null;

@@ -1,4 +1,5 @@
 import type { GoldenSamples } from '../../protocols/bundle/golden.js';
+import { int8ReferenceBounds } from '../export/int8-reference.js';
 
 /** Rows per golden file: enough to cover trees' branches and the link, small enough to run at every staging. */
 export const GOLDEN_ROWS = 32;
@@ -27,4 +28,38 @@ export function goldenSamples(rows: Float32Array, featureCount: number, expected
   const n = rows.length / featureCount;
   const matrix = Array.from({ length: n }, (_, r) => Array.from(rows.subarray(r * featureCount, (r + 1) * featureCount), (v) => (Number.isNaN(v) ? null : v)));
   return { formatVersion: 1, rows: matrix, expected: { model: Array.from(expected), modelInt8: expectedInt8 ? Array.from(expectedInt8) : null } };
+}
+
+/** Candidate rows per golden row when int8 ships (the narrowest reference bound wins). */
+const INT8_GOLDEN_CANDIDATES = 8;
+
+/**
+ * Golden rows of a bundle that ships int8, and the int8 golden tolerance derived from the
+ * exact-integer reference (issue #10). Of `INT8_GOLDEN_CANDIDATES` consecutive rows at each
+ * spread position, the one whose reference bound is narrowest relative to its value is kept —
+ * a row with no activation near a rounding tie, where every conforming kernel agrees to float
+ * noise. The tolerance is the widest bound over the kept rows: the packager's and a device's
+ * outputs both lie in the bound, so they differ by at most its width, while a kernel that gets
+ * the integer sums wrong (a saturating int16 pair) lands far outside.
+ */
+export function int8GoldenRows(int8Bytes: Uint8Array, rows: Float32Array, featureCount: number): { indices: number[]; tolerance: { abs: number; rel: number } } {
+  const total = rows.length / featureCount;
+  const starts = spreadIndices(total, GOLDEN_ROWS);
+  const candidates = starts.flatMap((start) => Array.from({ length: Math.min(INT8_GOLDEN_CANDIDATES, total - start) }, (_, k) => start + k));
+  const bounds = int8ReferenceBounds(int8Bytes, pickRows(rows, featureCount, candidates), featureCount);
+  const width = (i: number) => bounds.hi[i] - bounds.lo[i];
+  const indices: number[] = [];
+  let abs = 0;
+  let offset = 0;
+  for (const start of starts) {
+    const count = Math.min(INT8_GOLDEN_CANDIDATES, total - start);
+    let best = offset;
+    for (let i = offset; i < offset + count; i += 1) {
+      if (width(i) / Math.max(1, Math.abs(bounds.lo[i])) < width(best) / Math.max(1, Math.abs(bounds.lo[best]))) best = i;
+    }
+    indices.push(start + best - offset);
+    abs = Math.max(abs, width(best));
+    offset += count;
+  }
+  return { indices, tolerance: { abs, rel: 0 } };
 }

@@ -3,13 +3,38 @@ import type { Quantization } from '../../protocols/bundle/manifest.js';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import type { MlpModel } from '../models/trained-model.js';
 import { mlpToOnnx } from '../export/mlp-to-onnx.js';
-import { calibrateMlp, type CalibrationMethod } from '../export/quantize-mlp.js';
+import { calibrateMlp, INT8_WEIGHT_MAX, type CalibrationMethod } from '../export/quantize-mlp.js';
+import { int8ReferenceBounds } from '../export/int8-reference.js';
+import { pickRows, spreadIndices } from './golden-samples.js';
 import { wape } from './error-stats.js';
 import { medianLatencyUsPerRow } from './latency.js';
 import { loadOnnx } from './onnx-runner.js';
 
 /** Default gate: int8 ships when its holdout WAPE is at most 1% (relative) worse than fp32. */
 export const DEFAULT_MAX_RELATIVE_WAPE_INCREASE = 0.01;
+
+/** Holdout rows checked against the exact-integer reference (bounds the gate's time on big holdouts). */
+const REFERENCE_ROWS = 4096;
+
+/**
+ * onnxruntime's int8 outputs on this CPU against the exact-integer reference (issue #10): on
+ * up to `REFERENCE_ROWS` spread holdout rows, how many leave the bound that holds on every
+ * conforming kernel, and the largest deviation from the exact value.
+ */
+function referenceCheck(int8Bytes: Uint8Array, rows: Float32Array, predictions: Float32Array, f: number): NonNullable<Quantization['reference']> {
+  const indices = spreadIndices(rows.length / f, REFERENCE_ROWS);
+  const picked = pickRows(rows, f, indices);
+  const bounds = int8ReferenceBounds(int8Bytes, picked, f);
+  const exact = int8ReferenceBounds(int8Bytes, picked, f, 0).lo;
+  let outside = 0;
+  let maxAbsDeviation = 0;
+  indices.forEach((row, i) => {
+    const got = predictions[row];
+    if (!(got >= bounds.lo[i] && got <= bounds.hi[i])) outside += 1;
+    maxAbsDeviation = Math.max(maxAbsDeviation, Math.abs(got - exact[i]));
+  });
+  return { rows: indices.length, outside, maxAbsDeviation };
+}
 
 /** What the gate needs: the fp32 bytes, calibration rows and a labelled holdout. */
 export interface QuantizeInputs {
@@ -30,9 +55,10 @@ export interface QuantizeResult {
 }
 
 /**
- * Builds the int8 MLP (per-channel weights, MatMulInteger) calibrated on `calibrationRows` and measures it against fp32 in
+ * Builds the int8 MLP (per-channel 7-bit weights, MatMulInteger) calibrated on `calibrationRows` and measures it against fp32 in
  * onnxruntime-node: file size, per-row latency at batch 1 and 256, and holdout WAPE. It ships
- * only when WAPE(int8) ≤ WAPE(fp32)·(1 + maxRelativeIncrease).
+ * only when WAPE(int8) ≤ WAPE(fp32)·(1 + maxRelativeIncrease) and every checked holdout
+ * output lies within the exact-integer reference bound (issue #10).
  */
 export async function quantizeWithGate(inputs: QuantizeInputs): Promise<QuantizeResult> {
   const f = inputs.model.featureNames.length;
@@ -54,14 +80,17 @@ export async function quantizeWithGate(inputs: QuantizeInputs): Promise<Quantize
       latencyUsBatch1: await medianLatencyUsPerRow(runner, inputs.holdoutRows, f, 1),
       latencyUsBatch256: await medianLatencyUsPerRow(runner, inputs.holdoutRows, f, 256),
     });
+    const reference = referenceCheck(int8Bytes, inputs.holdoutRows, int8Predictions, f);
     const decision: Quantization = {
       scheme: 'int8-qoperator',
-      shipped: int8Wape <= fp32Wape * (1 + maxRelativeIncrease),
+      shipped: int8Wape <= fp32Wape * (1 + maxRelativeIncrease) && reference.outside === 0,
       gate: { metric: 'wape', maxRelativeIncrease },
       fp32: await measure(fp32, inputs.fp32Bytes, fp32Wape),
       int8: await measure(int8, int8Bytes, int8Wape),
       calibrationDataSha256: createHash('sha256').update(new Uint8Array(inputs.calibrationRows.buffer, inputs.calibrationRows.byteOffset, inputs.calibrationRows.byteLength)).digest('hex'),
       calibrationRows: inputs.calibrationRows.length / f,
+      weightMax: INT8_WEIGHT_MAX,
+      reference,
     };
     return { int8Bytes, decision, int8Predictions };
   } finally {

@@ -17,6 +17,12 @@ export type BundleFile = z.infer<typeof bundleFileSchema>;
 /** Metrics on the holdout, for the model and for the seasonal-naive baseline beside it. */
 export const metricSetSchema = z.record(z.string(), finiteNumber);
 
+/**
+ * Largest |int8 weight| that no onnxruntime kernel can saturate: AVX2/AVX-512 without VNNI
+ * add PAIRS of u8×s8 products in int16 (VPMADDUBSW), and 2·255·63 = 32130 ≤ 32767 (issue #10).
+ */
+export const INT8_SATURATION_FREE_WEIGHT_MAX = 63;
+
 /** The int8 decision: what was measured against fp32 in onnxruntime and whether it ships. */
 export const quantizationSchema = z.object({
   scheme: z.enum(['int8-qdq-per-channel', 'int8-qoperator']),
@@ -26,6 +32,24 @@ export const quantizationSchema = z.object({
   int8: z.object({ wape: finiteNumber, sizeBytes: z.number().int().positive(), latencyUsBatch1: finiteNumber, latencyUsBatch256: finiteNumber }),
   calibrationDataSha256: sha256Schema,
   calibrationRows: z.number().int().positive(),
+  /**
+   * Largest |int8 weight|. 63 (7 bits) since issue #10: 2·255·63 ≤ 32767, so no onnxruntime
+   * kernel's int16 pair sum (VPMADDUBSW on AVX2 without VNNI) saturates. Absent in bundles
+   * packaged before; agents serve fp32 from those (FC_ERR_INT8_UNSAFE_QUANTIZATION).
+   */
+  weightMax: z.number().int().min(1).max(127).optional(),
+  /**
+   * onnxruntime on the packaging CPU against the exact-integer reference of the int8 graph
+   * (`int8-reference.ts`) on holdout rows: rows checked, rows outside the reference bound (int8
+   * ships only at 0), largest |onnxruntime − exact reference|.
+   */
+  reference: z.object({ rows: z.number().int().positive(), outside: z.number().int().nonnegative(), maxAbsDeviation: finiteNumber.nonnegative() }).optional(),
+  /**
+   * Tolerance of the int8 golden outputs (`golden.json` expected.modelInt8), derived from the
+   * reference: the widest bound [lo, hi] over the golden rows. Both the packager's and a
+   * device's outputs lie in that bound on any conforming kernel, so they differ by at most it.
+   */
+  goldenTolerance: z.object({ abs: finiteNumber.nonnegative(), rel: finiteNumber.nonnegative() }).optional(),
 });
 export type Quantization = z.infer<typeof quantizationSchema>;
 

@@ -16,6 +16,7 @@ export const agentErrors = {
   FC_ERR_AGENT_SCORING_TIMEOUT: { message: 'Scoring did not finish within its deadline; the scoring worker was restarted', exitCode: 75 },
   FC_ERR_AGENT_WORKER_RESTARTED: { message: 'The scoring worker stopped and was restarted; the request was not scored', exitCode: 75 },
   FC_ERR_AGENT_LOGIN_OVERLOADED: { message: 'This POS login has too many requests queued; other logins keep their share', exitCode: 75 },
+  FC_ERR_AGENT_HISTORY_INVALID: { message: 'Sales history to seed is out of bounds or malformed', exitCode: 65 },
   FC_ERR_AGENT_UPDATE_UNAVAILABLE: { message: 'Agent has no update manager to run this command', exitCode: 75 },
   // update
   FC_ERR_UPDATE_BUSY: { message: 'Another deployment is in progress on this agent', exitCode: 75 },
@@ -31,5 +32,8 @@ export const agentErrors = {
   FC_ERR_UPDATE_ACTIVATION_FAILED: { message: 'Activated model could not be made to serve', exitCode: 70 },
   FC_ERR_UPDATE_STORE_IO: { message: 'Model store could not be read or written', exitCode: 74 },
   FC_ERR_UPDATE_VERSION_NOT_RETAINED: { message: 'Requested model version is not kept on this agent', exitCode: 66 },
+  // int8 fallback (issue #10): fp32 serves, the deployment is not rolled back
+  FC_ERR_INT8_GOLDEN_FAILED: { message: 'int8 model left its golden-sample tolerance on this CPU; fp32 serves', exitCode: 65 },
+  FC_ERR_INT8_UNSAFE_QUANTIZATION: { message: 'Bundle int8 model is not saturation-free on every CPU (packaged before 7-bit weights); fp32 serves', exitCode: 65 },
   FC_ERR_UPDATE_NO_TRUSTED_KEYS: { message: 'No trusted bundle signers are configured', exitCode: 78 },
 } as const;

@@ -29,6 +29,7 @@ export const controllerErrors = {
   FC_ERR_LINK_SENDER_MISMATCH: { message: 'Message sender does not match the device of its topic', exitCode: 77 },
   FC_ERR_LINK_UNEXPECTED_CHANNEL: { message: 'Message arrived on a channel the controller does not consume', exitCode: 65 },
   FC_ERR_LINK_NOT_CONNECTED: { message: 'Controller is not connected to the broker', exitCode: 75 },
+  FC_ERR_HISTORY_NOT_FOUND: { message: 'The controller holds no sales history for this store', exitCode: 66 },
   FC_ERR_BLOB_NOT_FOUND: { message: 'Requested bundle is not in the artifact store', exitCode: 66 },
   FC_ERR_BLOB_RANGE: { message: 'Requested byte range lies outside the bundle', exitCode: 65 },
   FC_ERR_BLOB_BUSY: { message: 'Too many concurrent bundle transfers; retry later', exitCode: 75 },

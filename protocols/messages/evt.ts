@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { envelopeFields, modelRefSchema } from '../envelope.js';
 import { idSchema } from '../ids.js';
 import { updateStateSchema } from '../update-states.js';
+import { servingPrecisionSchema } from '../bundle/serving-precision.js';
 
 const errorCodeSchema = z.string().regex(/^FC_ERR_[A-Z0-9_]+$/);
 
@@ -18,6 +19,8 @@ export const deploymentEventSchema = z.object({
   detail: z.string().max(1000).optional(),
   /** Download progress in bytes while `downloading`. */
   progress: z.object({ bytes: z.number().int().nonnegative(), total: z.number().int().positive() }).optional(),
+  /** On `committed`: the graph that serves and why fp32 serves an int8 bundle (issue #10). */
+  serving: servingPrecisionSchema.optional(),
 });
 export type DeploymentEvent = z.infer<typeof deploymentEventSchema>;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { envelopeFields, modelRefSchema, timestampSchema } from '../envelope.js';
 import { idSchema } from '../ids.js';
 import { updateStateSchema } from '../update-states.js';
+import { servingPrecisionSchema } from '../bundle/serving-precision.js';
 
 /** Health as both the cloud (`state`) and the store LAN (`pos/v1/status`) see it. */
 export const healthSchema = z.object({
@@ -22,6 +23,8 @@ export const birthStateSchema = z.object({
   agentVersion: z.string().regex(/^\d+\.\d+\.\d+$/),
   hardwareProfile: idSchema,
   activeModel: modelRefSchema.nullable(),
+  /** Precision the active model serves in, with the fp32 fallback's reason (issue #10). */
+  serving: servingPrecisionSchema.nullable().optional(),
   shadowModel: modelRefSchema.nullable(),
   /** Versions kept locally for instant rollback, newest first. */
   retainedModels: z.array(modelRefSchema).max(20),

@@ -90,6 +90,8 @@ export const scoringRecordSchema = z.object({
   predictionMean: finiteNumber.nullable(),
   /** Stores and items seen, hashed when the config marks them personal. */
   stores: z.array(idSchema).max(100),
+  /** Answered requests by history completeness (issue #10): how often stores forecast without full history. */
+  history: z.object({ full: z.number().int().nonnegative(), partial: z.number().int().nonnegative(), none: z.number().int().nonnegative() }).optional(),
 });
 
 /** Records the outbox had to drop under its disk budget (drop-oldest); the loss itself is reported. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { BundleManifest } from '../../protocols/bundle/manifest.js';
 import { parsePrivateKeyPem } from '../../protocols/bundle/keys.js';
 import type { FeatureSpec } from '../../protocols/features/spec.js';
-import type { GbdtModel, LinearModel, TrainedModel } from '../../model-packager/models/trained-model.js';
+import type { GbdtModel, LinearModel, MlpModel, TrainedModel } from '../../model-packager/models/trained-model.js';
 import { assembleBundle } from '../../model-packager/package/assemble-bundle.js';
 import { predictModel } from '../../model-packager/models/predict.js';
 import { generateSigningKey } from '../../model-packager/package/signing-keys.js';
@@ -78,6 +78,26 @@ export const TEST_GBDT_MODEL: GbdtModel = {
   ],
 };
 
+/** A 4-8-1 ReLU MLP over TEST_FEATURE_NAMES (identity link), for int8 bundles. */
+export const TEST_MLP_MODEL: MlpModel = {
+  kind: 'mlp',
+  objective: 'squared',
+  link: 'identity',
+  featureNames: TEST_FEATURE_NAMES,
+  inputMean: [10, 3, 0.5, 0.5],
+  inputStd: [6, 2, 0.5, 0.5],
+  outputScale: 2,
+  outputOffset: 5,
+  layers: [
+    {
+      weights: Array.from({ length: 8 }, (_, o) => Array.from({ length: 4 }, (_, i) => Math.sin(o * 4 + i + 1) * 0.8)),
+      bias: Array.from({ length: 8 }, (_, o) => Math.cos(o) * 0.1),
+      activation: 'relu',
+    },
+    { weights: [Array.from({ length: 8 }, (_, i) => Math.cos(i * 1.3) * 0.6)], bias: [0.05], activation: 'identity' },
+  ],
+};
+
 /**
  * Deterministic feature rows: lag_7 0…19, weekday, store and item codes. With `withMissing`,
  * every 13th lag_7 is NaN (trees route missing values; linear models have no missing path).
@@ -98,7 +118,8 @@ export interface TestBundleOptions {
   name: string;
   version: number;
   key: TestSigningKey;
-  kind?: 'linear' | 'gbdt';
+  /** `mlp-int8`: a small MLP whose int8 graph ships (the gate is opened wide for it). */
+  kind?: 'linear' | 'gbdt' | 'mlp-int8';
   minAgentVersion?: string;
   featureSpec?: FeatureSpec;
 }
@@ -121,7 +142,7 @@ export interface TestBundle {
  * ed25519 signature. Kept stable for the agent and controller tests.
  */
 export async function makeTestBundle(options: TestBundleOptions): Promise<TestBundle> {
-  const model = options.kind === 'gbdt' ? TEST_GBDT_MODEL : TEST_LINEAR_MODEL;
+  const model = options.kind === 'gbdt' ? TEST_GBDT_MODEL : options.kind === 'mlp-int8' ? TEST_MLP_MODEL : TEST_LINEAR_MODEL;
   const withMissing = model.kind === 'gbdt';
   const sampleRows = testFeatureRows(64, 0, withMissing);
   const holdoutRows = testFeatureRows(16, 64, withMissing);
@@ -138,7 +159,7 @@ export async function makeTestBundle(options: TestBundleOptions): Promise<TestBu
     runId: `test-run-${options.name}-${options.version}`,
     trainingDataSha256: null,
     minAgentVersion: options.minAgentVersion,
-    quantize: null,
+    quantize: options.kind === 'mlp-int8' ? { maxRelativeIncrease: 10 } : null,
     privateKey: options.key.privateKey,
   });
   const path = join(options.dir, `${options.name}-v${options.version}.fcb`);

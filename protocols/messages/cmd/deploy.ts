@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { envelopeFields, modelRefSchema, sha256Schema } from '../../envelope.js';
 import { idSchema } from '../../ids.js';
+import { storeHistorySourceSchema } from '../../features/store-history-file.js';
 
 /** Where the bundle can be fetched: always over `blob/req`; optionally by HTTP range requests. */
 export const bundleSourceSchema = z.object({
@@ -23,5 +24,10 @@ export const deployCommandSchema = z.object({
   bundle: bundleSourceSchema,
   /** Rollout wave this deployment belongs to, for the controller's bookkeeping. */
   rollout: z.object({ id: idSchema, wave: z.number().int().nonnegative() }).optional(),
+  /**
+   * The device's store history, when the controller holds it (issue #10): the agent seeds its
+   * actuals from this blob before the deployment, so the first forecast has full lag features.
+   */
+  history: storeHistorySourceSchema.optional(),
 });
 export type DeployCommand = z.infer<typeof deployCommandSchema>;

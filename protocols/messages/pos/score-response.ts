@@ -3,6 +3,7 @@ import { envelopeFields, finiteNumber, modelRefSchema } from '../../envelope.js'
 import { salesDateSchema } from '../../data/sales-date.js';
 import { idSchema } from '../../ids.js';
 import { errorReplySchema } from '../error-reply.js';
+import { historyCompletenessSchema } from '../../features/history-completeness.js';
 
 /** The forecast for one requested row, in request order. */
 export const predictionSchema = z.object({
@@ -20,6 +21,10 @@ export const scoreResultSchema = z.object({
   /** `requestId` of the request, or its `id` when it had none. */
   requestId: z.string().min(1).max(128),
   model: modelRefSchema,
+  /** Graph that computed the forecasts: `int8`, or `fp32` (also when int8 fell back; issue #10). */
+  precision: z.enum(['fp32', 'int8']).optional(),
+  /** How complete the lag/rolling history behind these forecasts was (issue #10). */
+  history: historyCompletenessSchema.optional(),
   predictions: z.array(predictionSchema).min(1),
 });
 export type ScoreResult = z.infer<typeof scoreResultSchema>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { envelopeFields, modelRefSchema, timestampSchema } from '../../envelope.js';
 import { healthSchema } from '../state.js';
+import { servingPrecisionSchema } from '../../bundle/serving-precision.js';
 
 /**
  * Retained on `pos/v1/status`: lets the POS decide whether to trust the agent or fall back
@@ -10,6 +11,8 @@ export const posStatusSchema = z.object({
   ...envelopeFields,
   type: z.literal('status'),
   servingModel: modelRefSchema.nullable(),
+  /** Precision the serving model runs in, with the fp32 fallback's reason (issue #10; absent from older agents). */
+  serving: servingPrecisionSchema.nullable().optional(),
   health: healthSchema,
   lastUpdate: timestampSchema.nullable(),
   agentVersion: z.string().regex(/^\d+\.\d+\.\d+$/),

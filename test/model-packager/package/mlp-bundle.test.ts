@@ -58,11 +58,15 @@ test('an MLP bundle ships int8 behind the gate: decision, int8 file, golden outp
   t.true(built.parity!.maxRelativeError < 1e-5 || built.parity!.maxAbsoluteError < 1e-4);
   const verified = await verifyBundle(built.bytes, { trustedKeys: trustedKeysFromPems([key.publicKeyPem]) });
   const golden = goldenSamplesSchema.parse(JSON.parse(verified.files.get('golden.json')!.toString('utf8')));
-  for (const [file, expected] of [['model.onnx', golden.expected.model], ['model.int8.onnx', golden.expected.modelInt8!]] as const) {
+  // int8: 7-bit weights, and a golden tolerance derived from the exact-integer reference (issue #10).
+  t.is(q.weightMax, 63);
+  t.is(q.reference?.outside, 0);
+  t.true(q.goldenTolerance !== undefined && q.goldenTolerance.abs < 1e-2 * Math.max(...golden.expected.modelInt8!.map(Math.abs)), JSON.stringify(q.goldenTolerance));
+  for (const [file, expected, tolerance] of [['model.onnx', golden.expected.model, built.manifest.goldenTolerance], ['model.int8.onnx', golden.expected.modelInt8!, q.goldenTolerance!]] as const) {
     const runner = await loadOnnx(verified.files.get(file)!);
     const got = await runner.run(goldenInputMatrix(golden));
     await runner.release();
-    got.forEach((value, i) => t.true(withinGoldenTolerance(value, expected[i], built.manifest.goldenTolerance), `${file} row ${i}`));
+    got.forEach((value, i) => t.true(withinGoldenTolerance(value, expected[i], tolerance), `${file} row ${i}`));
   }
   const reference = referenceProfileSchema.parse(JSON.parse(verified.files.get('reference.json')!.toString('utf8')));
   t.true(reference.features.every((f) => f.importance.weight !== null && f.importance.weight > 0));
