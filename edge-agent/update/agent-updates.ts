@@ -3,7 +3,7 @@ import type { AgentConfig } from '../config/schema.js';
 import type { AgentServices, UpdateCommands } from '../ports.js';
 import type { AgentDb } from '../storage/db.js';
 import { ModelStore } from '../model-store/model-store.js';
-import { trustedKeysFromConfig } from './trusted-keys.js';
+import { SigningKeyRing, trustedKeysFromConfig } from './trusted-keys.js';
 import { UpdateManager } from './update-manager.js';
 import type { BlobTransferOptions } from './blob-download.js';
 import type { HttpTransferOptions } from './http-download.js';
@@ -27,7 +27,7 @@ export interface AgentUpdateParts {
   /** The active model source for the scorer (the model store). */
   modelSource: ModelStore;
   /** Builds the update engine once the daemon's services exist; resumes an interrupted update. */
-  createUpdates(services: AgentServices & { db: AgentDb }): UpdateCommands & { manager: UpdateManager };
+  createUpdates(services: AgentServices & { db: AgentDb }): UpdateCommands & { manager: UpdateManager; keyRing: SigningKeyRing };
 }
 
 /** Tuning of the update side that the agent config does not (yet) carry. */
@@ -49,16 +49,22 @@ export interface AgentUpdateTuning {
  */
 export async function prepareAgentUpdates(config: AgentConfig, tuning: AgentUpdateTuning = {}): Promise<AgentUpdateParts> {
   const store = await ModelStore.open({ root: modelStoreRoot(config.dataDir), keepVersions: tuning.keepVersions ?? DEFAULT_KEEP_VERSIONS });
-  const trustedKeys = trustedKeysFromConfig(config.trustedKeys);
+  const configKeys = trustedKeysFromConfig(config.trustedKeys);
+  const controllerKeys = trustedKeysFromConfig(config.controllerKeys);
   store.watchPointer();
   return {
     store,
     modelSource: store,
     createUpdates(services) {
-      const manager = new UpdateManager({ db: services.db, store, trustedKeys, deviceId: config.deviceId, uplink: services.uplink, swapModel: services.swapModel, logger: services.logger, blob: tuning.blob, http: tuning.http });
+      const keyRing = new SigningKeyRing(services.db, configKeys, controllerKeys, services.logger);
+      const manager = new UpdateManager({ db: services.db, store, trustedKeys: keyRing.keys, controllerKeys, deviceId: config.deviceId, uplink: services.uplink, swapModel: services.swapModel, logger: services.logger, blob: tuning.blob, http: tuning.http });
       void manager.resume().catch((error: unknown) => services.logger.error({ err: error }, 'update resume failed'));
       return {
         manager,
+        keyRing,
+        applySigningKeys: (command) => {
+          keyRing.apply(command);
+        },
         deploy: async (command) => {
           await manager.deploy(command);
         },

@@ -25,4 +25,8 @@ export const agentErrors = {
   FC_ERR_UPDATE_STORE_IO: { message: 'Model store could not be read or written', exitCode: 74 },
   FC_ERR_UPDATE_VERSION_NOT_RETAINED: { message: 'Requested model version is not kept on this agent', exitCode: 66 },
   FC_ERR_UPDATE_NO_TRUSTED_KEYS: { message: 'No trusted bundle signers are configured', exitCode: 78 },
+  // controller-signed statements (issue #11)
+  FC_ERR_UPDATE_DOWNGRADE_AUTH_INVALID: { message: 'Downgrade authorization is not a valid controller signature for this device, deployment and bundle', exitCode: 77 },
+  FC_ERR_KEYSET_SIGNATURE_INVALID: { message: 'Signing-key set is not signed by a trusted controller key', exitCode: 77 },
+  FC_ERR_KEYSET_STALE: { message: 'Signing-key set is older than the one this agent already holds', exitCode: 65 },
 } as const;
