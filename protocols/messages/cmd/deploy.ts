@@ -34,7 +34,7 @@ export const deployCommandSchema = z.object({
 export type DeployCommand = z.infer<typeof deployCommandSchema>;
 
 /**
- * Failure codes caused by the device itself (keys, disk, agent version, network), which the
+ * Failure codes caused by the device itself (keys, disk, agent version), which the
  * device can fix without a new bundle. The controller re-sends the same deployment when such a
  * device reports a change (new signing keys, a fresh birth), and the agent runs a deployment
  * that failed with one of these again instead of answering with the old outcome (issue #11).
@@ -42,7 +42,6 @@ export type DeployCommand = z.infer<typeof deployCommandSchema>;
 export const DEVICE_SIDE_FAILURES: ReadonlySet<string> = new Set([
   'FC_ERR_BUNDLE_UNTRUSTED_SIGNER',
   'FC_ERR_BUNDLE_AGENT_TOO_OLD',
-  'FC_ERR_UPDATE_DOWNLOAD_FAILED',
   'FC_ERR_UPDATE_STORE_IO',
   'FC_ERR_UPDATE_NO_TRUSTED_KEYS',
 ]);
