@@ -6,7 +6,8 @@ import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import { errorCatalog, type ErrorCode } from '../../protocols/errors/catalog.js';
 import { loadControllerConfig } from '../config/load.js';
 import type { TokenStore } from '../auth/tokens.js';
-import type { DataDirOptions } from './cli-context.js';
+import { LOCAL_CLI_TOKEN_NAME } from '../api/routes/operator-routes.js';
+import { cliActor, type DataDirOptions } from './cli-context.js';
 
 /**
  * Where a running daemon tells local CLI commands how to reach it (issue #11): its API URL and
@@ -25,7 +26,7 @@ export function publishLocalEndpoint(dataDir: string, url: string, tokens: Token
   const path = endpointPath(dataDir);
   const previous = readEndpoint(path);
   if (previous) tokens.revoke(previous.tokenId);
-  const { token, info } = tokens.create('local-cli', 'admin');
+  const { token, info } = tokens.create(LOCAL_CLI_TOKEN_NAME, 'admin');
   mkdirSync(join(dataDir, 'run'), { recursive: true, mode: 0o700 });
   writeFileSync(path, JSON.stringify({ url, token, tokenId: info.tokenId } satisfies EndpointFile), { mode: 0o600 });
   return () => {
@@ -70,7 +71,7 @@ export function apiClient(options: ApiOptions): ApiClient {
       try {
         response = await fetch(`${url.replace(/\/$/, '')}${path}`, {
           method,
-          headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: { authorization: `Bearer ${token}`, 'x-fleetcast-actor': cliActor(options), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
           body: body === undefined ? undefined : JSON.stringify(body),
         });
       } catch (error) {

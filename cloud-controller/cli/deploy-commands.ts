@@ -78,7 +78,7 @@ function outcomeText(outcome: DeployOutcome, wait: boolean | undefined): string 
 
 function summaryLine(d: DeploymentSummary): string {
   const counts = Object.entries(d.counts).map(([status, n]) => `${status}=${n}`).join(' ');
-  return `${d.deploymentId.padEnd(44)} ${d.kind.padEnd(8)} ${d.model.name}@${d.model.version}  ${d.createdAt}  ${counts || 'no devices'}`;
+  return `${d.deploymentId.padEnd(44)} ${d.kind.padEnd(8)} ${d.model.name}@${d.model.version}  ${d.createdAt}  ${counts || 'superseded'}`;
 }
 
 /** `fleetcast deploy`, `fleetcast deployments list|show`, `fleetcast rollback` over the controller's REST API (issue #11). */

@@ -25,8 +25,13 @@ export function loadOrCreateControllerKey(dataDir: string): ControllerSigningKey
   if (!existsSync(privatePath)) {
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeFileSync(privatePath, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600, flag: 'wx' });
-    writeFileSync(publicPath, publicKey.export({ format: 'pem', type: 'spki' }));
+    try {
+      writeFileSync(privatePath, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600, flag: 'wx' });
+      writeFileSync(publicPath, publicKey.export({ format: 'pem', type: 'spki' }));
+    } catch (error) {
+      // The daemon and `fleetcast controller key` may start at once: the first writer wins, the other reads its key.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
   const privateKey = parsePrivateKeyPem(readFileSync(privatePath));
   const publicKey = createPublicKey(privateKey);

@@ -8,6 +8,7 @@ import type { Fleet } from '../../fleet/fleet.js';
 import type { Registry } from '../../registry/registry.js';
 import { parseRequest } from '../parse.js';
 import { routeSchema } from '../openapi-schema.js';
+import { actorOf } from './operator-routes.js';
 
 /**
  * Operator-facing deployment request: a model by `name` + `ref` (version, stage or alias;
@@ -51,7 +52,7 @@ export function registerDeploymentRoutes(app: FastifyInstance, deps: { deploymen
       bundle: { sha256: version.sha256, size: version.size },
       deviceIds,
       authorizeDowngrade: version.version < newest,
-      actor: request.principal?.name,
+      actor: actorOf(request),
     });
     return reply.status(201).send(result);
   });

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { FleetcastError } from '../../../protocols/errors/fleetcast-error.js';
 import type { Deployments } from '../../deployments/desired-state.js';
@@ -17,6 +17,20 @@ const trustBody = z.object({ publicKeyPem: z.string().min(1).max(1_000) });
 const keyParams = z.object({ keyId: z.string().regex(/^[0-9a-f]{16}$/) });
 const keysResponse = z.object({ version: z.number().int().nonnegative(), keys: z.array(z.object({ keyId: z.string(), status: z.enum(['trusted', 'retired']), changedAt: z.string() })), sentTo: z.array(z.string()).optional() });
 
+/** Name of the token a running daemon issues to CLI commands on its own data dir. */
+export const LOCAL_CLI_TOKEN_NAME = 'local-cli';
+
+/**
+ * Who the registry history names. The daemon's local CLI token (`run/api.json`, readable only
+ * with the data dir, which holds the database itself) may name the operator at the terminal,
+ * as data-dir CLI commands do; any other token is its own name.
+ */
+export function actorOf(request: FastifyRequest): string {
+  const name = request.principal?.name ?? 'api';
+  const header = request.headers['x-fleetcast-actor'];
+  return name === LOCAL_CLI_TOKEN_NAME && typeof header === 'string' && /^[\w.:@-]{1,100}$/.test(header) ? header : name;
+}
+
 /** The operator's everyday verbs over REST (issue #11): deployments list, rollback, fleet status, signing keys. */
 export function registerOperatorRoutes(app: FastifyInstance, deps: { deployments: Deployments; registry: Registry; fleet: Fleet; telemetry?: TelemetryQueries }): void {
   app.get('/v1/deployments', {
@@ -27,7 +41,7 @@ export function registerOperatorRoutes(app: FastifyInstance, deps: { deployments
     schema: routeSchema({ tags: ['deployments'], summary: 'Return stores to the previous (or a named) version with a controller-signed downgrade authorization; recorded in the registry history', body: rollbackRequestSchema, responses: { 201: rollbackResultSchema } }),
   }, async (request, reply) => {
     const body = parseRequest(rollbackRequestSchema, request.body);
-    return reply.status(201).send(await rollBackModel(deps, body, request.principal?.name ?? 'api'));
+    return reply.status(201).send(await rollBackModel(deps, body, actorOf(request)));
   });
 
   app.get('/v1/fleet/status', {
