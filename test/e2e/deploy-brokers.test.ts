@@ -1,10 +1,10 @@
 import test, { type ExecutionContext } from 'ava';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { cliEntry } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
+import { spawnJson } from '../helpers/spawn-json.js';
 import { makeBundleSet, tempDir, type BundleSet } from '../cloud-controller/helpers.js';
 import { freePort, killMosquitto, startMosquitto } from '../cloud-controller/broker/mosquitto-process.js';
 import { eventually } from '../cloud-controller/broker/mqtt-helpers.js';
@@ -16,30 +16,6 @@ import { eventually } from '../cloud-controller/broker/mqtt-helpers.js';
  * starts afterwards and catches up from its birth. "Serving" is read where a POS reads it: the
  * retained `pos/v1/status` on each agent's own store broker.
  */
-
-const silent = { FLEETCAST_LOG_LEVEL: process.env.FLEETCAST_E2E_LOG_DIR ? 'info' : 'silent' };
-
-/** Spawns `fleetcast …args` (or `node …args`) and resolves with the first complete JSON document it prints. */
-function spawnJson<T>(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, viaCli = true): Promise<{ child: ChildProcess; info: T }> {
-  const child = spawn(process.execPath, viaCli ? [cliEntry, ...args] : args, { cwd, env: { ...process.env, ...silent, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  // FLEETCAST_E2E_LOG_DIR keeps each child's log lines for diagnosis (set FLEETCAST_LOG_LEVEL too).
-  const logDir = process.env.FLEETCAST_E2E_LOG_DIR;
-  if (logDir) child.stderr?.pipe(createWriteStream(join(logDir, `${viaCli ? args[0] : 'agent'}-${child.pid}.log`)));
-  let stdout = '';
-  child.stdout?.setEncoding('utf8');
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk: string) => {
-      stdout += chunk;
-      const line = stdout.trim().startsWith('{"event"') ? stdout.split('\n')[0] : stdout;
-      try {
-        resolve({ child, info: JSON.parse(line) as T });
-      } catch {
-        // wait for the rest of the document
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`fleetcast ${args.join(' ')} exited early with ${code}: ${stdout}`)));
-  });
-}
 
 async function api(base: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(`${base}${path}`, {
