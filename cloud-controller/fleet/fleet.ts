@@ -172,12 +172,8 @@ export class Fleet {
    * the last one applied are ignored, since a retained birth can be redelivered after a newer will.
    */
   recordDeviceState(deviceId: string, message: StateMessage): Device {
-    const row = this.requireRow(deviceId);
     const seenAt = this.now().toISOString();
-    if (row.last_state_ts && Date.parse(message.ts) < Date.parse(row.last_state_ts)) {
-      this.recordSeen(deviceId);
-      return this.getDevice(deviceId);
-    }
+    if (!this.newerState(deviceId, message.ts)) return this.getDevice(deviceId);
     if (message.type === 'birth') {
       const reported = deviceReportedSchema.parse({
         agentVersion: message.agentVersion,
@@ -206,12 +202,9 @@ export class Fleet {
    * state are ignored like stale births, and a later birth replaces everything with the device's own view.
    */
   recordDeploymentEvent(deviceId: string, event: DeploymentEvent): Device {
-    const row = this.requireRow(deviceId);
     const seenAt = this.now().toISOString();
-    if (row.last_state_ts && Date.parse(event.ts) < Date.parse(row.last_state_ts)) {
-      this.recordSeen(deviceId);
-      return this.getDevice(deviceId);
-    }
+    const row = this.newerState(deviceId, event.ts);
+    if (!row) return this.getDevice(deviceId);
     const reported = toDevice(row).reported;
     const serving = event.to === 'committed' || (event.to === 'idle' && event.from === 'rolling_back') ? event.model : reported.activeModel;
     const retained = serving && !reported.retainedModels.some((ref) => ref.name === serving.name && ref.version === serving.version) ? [serving, ...reported.retainedModels].slice(0, 20) : reported.retainedModels;
@@ -250,6 +243,16 @@ export class Fleet {
   /** Ids of unrevoked devices matching a selector — the target set of a deployment. */
   selectDeviceIds(selector: string | TargetSelector): string[] {
     return this.listDevices(selector).filter((device) => device.revokedAt === null).map((device) => device.id);
+  }
+
+  /** The device's row when `ts` is not older than the last applied state; else only marks it seen and returns null. */
+  private newerState(deviceId: string, ts: string): DeviceRow | null {
+    const row = this.requireRow(deviceId);
+    if (row.last_state_ts && Date.parse(ts) < Date.parse(row.last_state_ts)) {
+      this.recordSeen(deviceId);
+      return null;
+    }
+    return row;
   }
 
   private findRow(deviceId: string): DeviceRow | undefined {

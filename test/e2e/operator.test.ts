@@ -73,11 +73,11 @@ async function servedBy(agent: Agent): Promise<{ name: string; version: number }
   }
 }
 
-/** `GET /v1/devices` with the local daemon's token (the same file the CLI uses). */
-async function restDevices(): Promise<Array<{ id: string; reported: { activeModel: { name: string; version: number } | null } }>> {
+/** `GET <path>` with the local daemon's token (the same file the CLI uses). */
+async function rest<T>(path: string): Promise<T> {
   const endpoint = JSON.parse(readFileSync(join(fixture.dataDir, 'run', 'api.json'), 'utf8')) as { url: string; token: string };
-  const response = await fetch(`${endpoint.url}/v1/devices`, { headers: { authorization: `Bearer ${endpoint.token}` } });
-  return ((await response.json()) as { devices: Array<{ id: string; reported: { activeModel: { name: string; version: number } | null } }> }).devices;
+  const response = await fetch(`${endpoint.url}${path}`, { headers: { authorization: `Bearer ${endpoint.token}` } });
+  return (await response.json()) as T;
 }
 
 interface DeviceJson {
@@ -85,22 +85,28 @@ interface DeviceJson {
   reported: { activeModel: { name: string; version: number } | null; updateState: string | null; health: { status: string } | null };
 }
 
-/** Within 2 s of a deployment finishing, every view of the inventory names the version a store serves. */
+/**
+ * Within 2 s of a deployment finishing, the inventory names the version each store serves,
+ * committed and healthy: timed on `GET /v1/devices/{id}` (a CLI process start would be most
+ * of the budget on a loaded machine), then `GET /v1/devices`, `devices list` and `devices show`
+ * read the same rows once each.
+ */
 async function inventoryShows(t: ExecutionContext, deviceIds: string[], version: number): Promise<void> {
   const expected = { name: 'demand', version };
   for (const id of deviceIds) {
     const shown = await eventually(async () => {
-      const device = (await ctl<DeviceJson>(['devices', 'show', id])).json;
+      const device = await rest<DeviceJson>(`/v1/devices/${id}`);
       return device.reported.activeModel?.version === version && device.reported.updateState === 'committed' && device.reported.health?.status === 'healthy';
     }, 2_000, 50);
-    t.true(shown, `devices show ${id} says demand@${version}, committed, healthy`);
+    t.true(shown, `GET /v1/devices/${id} says demand@${version}, committed, healthy within 2 s`);
   }
   const listed = (await ctl<{ devices: DeviceJson[] }>(['devices', 'list'])).json.devices;
-  const rest = await restDevices();
+  const viaRest = (await rest<{ devices: DeviceJson[] }>('/v1/devices')).devices;
   for (const id of deviceIds) {
     t.deepEqual(listed.find((device) => device.id === id)?.reported.activeModel, expected, `devices list ${id}`);
-    t.deepEqual(rest.find((device) => device.id === id)?.reported.activeModel, expected, `GET /v1/devices ${id}`);
+    t.deepEqual(viaRest.find((device) => device.id === id)?.reported.activeModel, expected, `GET /v1/devices ${id}`);
   }
+  t.deepEqual((await ctl<DeviceJson>(['devices', 'show', deviceIds[0]])).json.reported.activeModel, expected, `devices show ${deviceIds[0]}`);
 }
 
 async function train(t: ExecutionContext, seed: number): Promise<string> {
@@ -114,37 +120,43 @@ test.before(async (t) => {
   const dataDir = join(dir, 'ctl');
   fixture = { dir, config, dataDir, sales: undefined as unknown as DemoSales, agents: new Map(), bundles: { v1: '', v2: '', foreign: '' }, brokerUrl: '' };
   const ex = t as unknown as ExecutionContext;
-  await ok(ex, ['data', 'generate', '--stores', '2', '--items', '2', '--days', '150', '--seed', '5', '--out', 'sales.csv'], false);
-  fixture.sales = await readDemoSales(join(dir, 'sales.csv'));
   mkdirSync(join(dir, 'keys'));
-  await ok(ex, ['keys', 'generate', '--out', 'keys/signer'], false);
-  await ok(ex, ['keys', 'generate', '--out', 'keys/stranger'], false);
-  const runs = [await train(ex, 1), await train(ex, 2)];
-  for (const [version, run, key, out] of [[1, runs[0], 'signer', 'v1'], [2, runs[1], 'signer', 'v2'], [3, runs[1], 'stranger', 'foreign']] as const) {
-    await ok(ex, ['package', '--run', run, '--runs-db', 'runs.db', '--key', `keys/${key}.key.pem`, '--out', `demand-${out}.fcb`, '--name', 'demand', '--version', String(version)], false);
-    fixture.bundles[out] = `demand-${out}.fcb`;
-  }
+  await Promise.all(['signer', 'stranger'].map((name) => ok(ex, ['keys', 'generate', '--out', `keys/${name}`], false)));
 
-  writeFileSync(config, JSON.stringify({ dataDir: 'ctl', api: { port: 0 }, broker: { kind: 'aedes', port: 0 }, trustedKeys: ['keys/signer.pub.pem'] }));
-  const controller = await spawnJson<{ broker: string }>(['controller', '--config', config, '--json'], dir);
-  children.push(controller.child);
-  fixture.brokerUrl = controller.info.broker;
-  await ok(ex, ['controller', 'key', '--out', 'controller.pub.pem']);
+  // The model side (data, two training runs, three bundles) and the fleet side (controller,
+  // enrolments, agents) are independent until the first push, so they start side by side.
+  const modelSide = async (): Promise<void> => {
+    await ok(ex, ['data', 'generate', '--stores', '2', '--items', '2', '--days', '150', '--seed', '5', '--out', 'sales.csv'], false);
+    fixture.sales = await readDemoSales(join(dir, 'sales.csv'));
+    const runs = [await train(ex, 1), await train(ex, 2)];
+    await Promise.all(([[1, runs[0], 'signer', 'v1'], [2, runs[1], 'signer', 'v2'], [3, runs[1], 'stranger', 'foreign']] as const).map(async ([version, run, key, out]) => {
+      await ok(ex, ['package', '--run', run, '--runs-db', 'runs.db', '--key', `keys/${key}.key.pem`, '--out', `demand-${out}.fcb`, '--name', 'demand', '--version', String(version)], false);
+      fixture.bundles[out] = `demand-${out}.fcb`;
+    }));
+  };
 
-  // store-a and store-b are on-boarded with the signing key; store-c only with the controller's key.
-  const stores = [['store-a', 'pilot', true], ['store-b', 'pilot', true], ['store-c', 'new', false]] as const;
-  await Promise.all(stores.map(async ([deviceId, tag, trusted]) => {
-    const enrolled = await ok<{ secret: string }>(ex, ['devices', 'add', '--id', deviceId, '--store', deviceId, '--region', 'eu', '--timezone', 'Europe/Berlin', '--profile', 'generic', '--tags', tag]);
-    const agentConfig = `${deviceId}.json`;
-    await ok(ex, ['agent', 'init', '--out', agentConfig, '--device-id', deviceId, '--uplink', controller.info.broker, '--uplink-password', enrolled.secret, '--pos-port', '0',
-      '--data-dir', `${deviceId}-data`, ...(trusted ? ['--trust', 'keys/signer.pub.pem'] : []), '--controller-key', 'controller.pub.pem'], false);
-    const written = JSON.parse(readFileSync(join(dir, agentConfig), 'utf8')) as { pos: { users: Array<{ username: string; password: string }> } };
-    const started = await spawnJson<{ posPort: number }>(['agent', '--config', agentConfig], dir);
-    children.push(started.child);
-    fixture.agents.set(deviceId, { deviceId, child: started.child, posUser: written.pos.users[0], posPort: started.info.posPort });
-  }));
-  const online = await eventually(async () => (await ctl<{ online: number }>(['status'])).json.online === 3, 20_000, 200);
-  if (!online) throw new Error('agents did not come online');
+  const fleetSide = async (): Promise<void> => {
+    writeFileSync(config, JSON.stringify({ dataDir: 'ctl', api: { port: 0 }, broker: { kind: 'aedes', port: 0 }, trustedKeys: ['keys/signer.pub.pem'] }));
+    const controller = await spawnJson<{ broker: string }>(['controller', '--config', config, '--json'], dir);
+    children.push(controller.child);
+    fixture.brokerUrl = controller.info.broker;
+    await ok(ex, ['controller', 'key', '--out', 'controller.pub.pem']);
+    // store-a and store-b are on-boarded with the signing key; store-c only with the controller's key.
+    const stores = [['store-a', 'pilot', true], ['store-b', 'pilot', true], ['store-c', 'new', false]] as const;
+    await Promise.all(stores.map(async ([deviceId, tag, trusted]) => {
+      const enrolled = await ok<{ secret: string }>(ex, ['devices', 'add', '--id', deviceId, '--store', deviceId, '--region', 'eu', '--timezone', 'Europe/Berlin', '--profile', 'generic', '--tags', tag]);
+      const agentConfig = `${deviceId}.json`;
+      await ok(ex, ['agent', 'init', '--out', agentConfig, '--device-id', deviceId, '--uplink', controller.info.broker, '--uplink-password', enrolled.secret, '--pos-port', '0',
+        '--data-dir', `${deviceId}-data`, ...(trusted ? ['--trust', 'keys/signer.pub.pem'] : []), '--controller-key', 'controller.pub.pem'], false);
+      const written = JSON.parse(readFileSync(join(dir, agentConfig), 'utf8')) as { pos: { users: Array<{ username: string; password: string }> } };
+      const started = await spawnJson<{ posPort: number }>(['agent', '--config', agentConfig], dir);
+      children.push(started.child);
+      fixture.agents.set(deviceId, { deviceId, child: started.child, posUser: written.pos.users[0], posPort: started.info.posPort });
+    }));
+    const online = await eventually(async () => (await rest<{ online: number }>('/v1/fleet/status')).online === 3, 20_000, 100);
+    if (!online) throw new Error('agents did not come online');
+  };
+  await Promise.all([modelSide(), fleetSide()]);
 });
 
 test.after.always(() => {
@@ -195,6 +207,7 @@ test.serial('deploy v1 and v2 with --wait, a replayed v1 command is refused, rol
   t.truthy(rollbackCommand, 'the rollback carried a controller-signed downgrade authorization');
   for (const id of pilot) t.deepEqual(await servedBy(fixture.agents.get(id) as Agent), { name: 'demand', version: 1 }, `${id} serves v1 on a POS request`);
   await inventoryShows(t, pilot, 1);
+  t.deepEqual((await ctl<DeviceJson>(['devices', 'show', 'store-b'])).json.reported.activeModel, { name: 'demand', version: 1 }, 'devices show store-b');
   const status = await ok<{ ok: boolean; devices: Array<{ deviceId: string; serving: { version: number } | null; updateState: string }> }>(t, ['status']);
   for (const id of pilot) t.like(status.devices.find((device) => device.deviceId === id), { serving: { version: 1 }, updateState: 'committed' });
   const history = await ok<{ history: Array<{ kind: string; version: number; from: string; to: string; actor: string; reason: string }> }>(t, ['registry', 'history', 'demand']);
