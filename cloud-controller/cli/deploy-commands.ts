@@ -15,6 +15,7 @@ interface WaitOptions extends ApiOptions {
 
 /** What `deploy`/`rollback` print: the deployment and, with --wait, where each device ended. */
 interface DeployOutcome extends DeploymentResult {
+  /** The version deployed (null when no device is listed any more). */
   model: { name: string; version: number } | null;
   devices: DeviceDeploymentStatus[];
   /** True when every targeted device committed (always false before --wait finishes). */
@@ -57,17 +58,17 @@ async function follow(client: ApiClient, deploymentId: string, timeoutMs: number
   }
 }
 
-async function finish(client: ApiClient, result: DeploymentResult, model: DeployOutcome['model'], options: WaitOptions): Promise<DeployOutcome> {
+async function finish(client: ApiClient, result: DeploymentResult, options: WaitOptions): Promise<DeployOutcome> {
   const seconds = Number(options.timeout);
   if (!Number.isFinite(seconds) || seconds <= 0) throw new FleetcastError('FC_ERR_USAGE', '--timeout must be a positive number of seconds');
-  if (!options.json) process.stderr.write(`deployment ${result.deploymentId}${model ? ` (${model.name}@${model.version})` : ''}: ${result.assigned.length + result.unchanged.length} device(s)\n`);
+  if (!options.json) process.stderr.write(`deployment ${result.deploymentId}: ${result.assigned.length + result.unchanged.length} device(s)\n`);
   const devices = options.wait
     ? await follow(client, result.deploymentId, seconds * 1000, Boolean(options.json))
     : (await client.call<{ devices: DeviceDeploymentStatus[] }>('GET', `/v1/deployments/${encodeURIComponent(result.deploymentId)}`)).devices;
   const complete = devices.length > 0 && devices.every((device) => device.status === 'committed');
   // The exit status says whether every targeted device committed (issue #11).
   if (options.wait && !complete) process.exitCode = exitCodeFor('FC_ERR_DEPLOYMENT_INCOMPLETE');
-  return { ...result, model, devices, complete };
+  return { ...result, model: devices[0]?.model ?? null, devices, complete };
 }
 
 function outcomeText(outcome: DeployOutcome, wait: boolean | undefined): string {
@@ -95,8 +96,7 @@ export function registerDeployCommands(program: Command): void {
         const client = apiClient(options);
         const { model, ref } = parseModelRef(text);
         const result = await client.call<DeploymentResult>('POST', '/v1/deployments', { model, ref, selector: options.target, ...(options.deploymentId ? { deploymentId: options.deploymentId } : {}) });
-        const { devices } = await client.call<{ devices: DeviceDeploymentStatus[] }>('GET', `/v1/deployments/${encodeURIComponent(result.deploymentId)}`);
-        return finish(client, result, devices[0]?.model ?? null, options);
+        return finish(client, result, options);
       }, (outcome) => outcomeText(outcome, options.wait)));
 
   withApiOptions(withDataDirOptions(program.command('rollback')
@@ -113,7 +113,7 @@ export function registerDeployCommands(program: Command): void {
         if (options.to !== undefined && !/^\d+$/.test(options.to)) throw new FleetcastError('FC_ERR_USAGE', '--to must be a version number');
         const client = apiClient(options);
         const result = await client.call<RollbackResult>('POST', '/v1/rollbacks', { model, ...(options.to ? { to: Number(options.to) } : {}), ...(options.target ? { selector: options.target } : {}), ...(options.reason ? { reason: options.reason } : {}) });
-        return { ...(await finish(client, result, { name: model, version: result.to }, options)), from: result.from, to: result.to };
+        return { ...(await finish(client, result, options)), from: result.from, to: result.to };
       }, (outcome) => `rollback ${model} v${outcome.from ?? '-'} → v${outcome.to}: ${outcomeText(outcome, options.wait)}`));
 
   const deployments = program.command('deployments').description('List and inspect deployments');
