@@ -24,13 +24,14 @@ export type RollbackResult = z.infer<typeof rollbackResultSchema>;
  * commands carry a controller-signed downgrade authorization per device, so agents install the
  * lower version they would refuse from a replayed command; recorded in the registry history
  * (and, being an API call or CLI command, in the audit log). "Previous" is the version of the
- * newest earlier deployment of the model with another version, else the newest lower registered one.
+ * newest earlier deployment of the model with a lower version, else the newest lower registered
+ * one; a rollback never moves forward (two rollbacks in a row go two versions back).
  */
 export async function rollBackModel(parts: { registry: Registry; fleet: Fleet; deployments: Deployments }, request: RollbackRequest, actor: string): Promise<RollbackResult> {
   const deployed = parts.deployments.list(1_000).filter((deployment) => deployment.model.name === request.model);
   const from = deployed[0]?.model.version ?? null;
   const lowerRegistered = parts.registry.listVersions(request.model).map((version) => version.version).filter((version) => from !== null && version < from).sort((a, b) => b - a);
-  const to = request.to ?? deployed.find((deployment) => deployment.model.version !== from)?.model.version ?? lowerRegistered[0];
+  const to = request.to ?? deployed.find((deployment) => from !== null && deployment.model.version < from)?.model.version ?? lowerRegistered[0];
   if (to === undefined) throw new FleetcastError('FC_ERR_ROLLBACK_NO_TARGET', `${request.model}: nothing was deployed before v${from ?? '-'}`, { model: request.model });
   const version = parts.registry.getModelVersion(request.model, to);
   const runsModel = (deviceId: string): boolean => {

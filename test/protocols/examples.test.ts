@@ -29,7 +29,7 @@ test('every message type of every topic has a documented example', (t) => {
       t.true(ok, `${kind}:${type} is missing from docs/protocol.md`);
     }
   }
-  t.is(examples.length, 19);
+  t.is(examples.length, 20);
 });
 
 for (const doc of examples) {
