@@ -14,6 +14,7 @@ import { TelemetryIngest } from './telemetry/ingest.js';
 import { TelemetryQueries } from './telemetry/queries.js';
 import { BlobServer } from './distribution/blob-server.js';
 import { artifactStoreLocator } from './distribution/bundle-locator.js';
+import { loadOrCreateControllerKey } from './deployments/controller-key.js';
 
 /** How the controller names itself in the envelopes it sends. */
 export const CONTROLLER_SENDER: Sender = { role: 'controller', id: 'controller' };
@@ -70,6 +71,8 @@ export async function startCloudLink(context: ControllerContext, config: Control
       db: context.db,
       sendCommand: (deviceId, command) => publish(deviceId, 'cmd', command),
       isOnline: (deviceId) => context.fleet.getDevice(deviceId).online,
+      onlineDeviceIds: () => context.fleet.listDevices().filter((device) => device.online && device.revokedAt === null).map((device) => device.id),
+      signer: loadOrCreateControllerKey(config.dataDir),
       bundleUrl,
       historyFor: (deviceId) => context.history.source(context.fleet.getDevice(deviceId).store),
       sender: CONTROLLER_SENDER,

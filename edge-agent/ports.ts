@@ -5,7 +5,7 @@ import type { ModelRef } from '../protocols/envelope.js';
 import type { UpdateState } from '../protocols/update-states.js';
 import type { DeviceChannel } from '../protocols/topics.js';
 import type { Logger } from '../protocols/runtime/logger.js';
-import type { DeployCommand, RollbackCommand } from '../protocols/messages/cmd/index.js';
+import type { DeployCommand, RollbackCommand, SigningKeysCommand } from '../protocols/messages/cmd/index.js';
 
 /**
  * The seams between the serving side (this engineer) and the update engine / model store
@@ -69,6 +69,8 @@ export interface AgentServices {
 export interface UpdateCommands {
   deploy(command: DeployCommand): Promise<void>;
   rollback(command: RollbackCommand): Promise<void>;
+  /** Verifies and persists a controller-signed signing-key set (issue #11); throws coded when refused. */
+  applySigningKeys?(command: SigningKeysCommand): void;
   /** Called after every uplink (re)connect: re-send deployment events persisted while offline. */
   onUplinkOnline?(): void;
   /** Update state and deployment for the birth message (reconciliation). */

@@ -20,6 +20,7 @@ import { registerPredictRoutes } from './routes/predict-routes.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerDeploymentRoutes } from './routes/deployment-routes.js';
 import { registerTelemetryRoutes } from './routes/telemetry-routes.js';
+import { registerOperatorRoutes } from './routes/operator-routes.js';
 import './fastify-augment.js';
 
 /**
@@ -132,7 +133,10 @@ export async function buildApiServer(deps: ApiDependencies): Promise<FastifyInst
   registerDeviceRoutes(app, deps.fleet);
   registerPredictRoutes(app, deps.predictor, { maxRowsPerRequest: deps.maxPredictRows ?? 10_000, maxConcurrentPerCaller: deps.maxConcurrentPredictsPerCaller ?? 2 });
   registerAuditRoutes(app, deps.audit);
-  if (deps.deployments) registerDeploymentRoutes(app, { deployments: deps.deployments, registry: deps.registry, fleet: deps.fleet });
+  if (deps.deployments) {
+    registerDeploymentRoutes(app, { deployments: deps.deployments, registry: deps.registry, fleet: deps.fleet });
+    registerOperatorRoutes(app, { deployments: deps.deployments, registry: deps.registry, fleet: deps.fleet, telemetry: deps.telemetry });
+  }
   if (deps.telemetry) registerTelemetryRoutes(app, { telemetry: deps.telemetry, fleet: deps.fleet });
   for (const plugin of deps.plugins ?? []) {
     await app.register(async (scope) => {

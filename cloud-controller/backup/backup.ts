@@ -5,6 +5,7 @@ import type { ProgressReporter } from '../../protocols/runtime/progress.js';
 import { CONTROLLER_DB_FILE, type ControllerDb } from '../storage/db.js';
 import { ARTIFACTS_DIR, sha256File } from '../storage/artifacts.js';
 import { TRUSTED_KEYS_DIR } from '../config/trusted-keys.js';
+import { CONTROLLER_KEY_DIR } from '../deployments/controller-key.js';
 import { BACKUP_MANIFEST_FILE, type BackupManifest } from './manifest.js';
 
 /**
@@ -45,7 +46,8 @@ export async function backupController(db: ControllerDb, dataDir: string, outDir
   assertEmptyTarget(outDir);
   mkdirSync(outDir, { recursive: true });
   await db.backup(join(outDir, CONTROLLER_DB_FILE));
-  const copied = [ARTIFACTS_DIR, TRUSTED_KEYS_DIR, BROKER_DIR].flatMap((folder) => listFiles(join(dataDir, folder), dataDir));
+  // The controller key too (issue #11): agents honour rollbacks and key rotations signed by it only.
+  const copied = [ARTIFACTS_DIR, TRUSTED_KEYS_DIR, BROKER_DIR, CONTROLLER_KEY_DIR].flatMap((folder) => listFiles(join(dataDir, folder), dataDir));
   progress.start(copied.length + 1, 'backup');
   for (const [index, path] of copied.entries()) {
     mkdirSync(dirname(join(outDir, path)), { recursive: true });

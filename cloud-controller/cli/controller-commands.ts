@@ -5,6 +5,11 @@ import { createProgress } from '../../protocols/runtime/progress.js';
 import { startController } from '../controller.js';
 import { backupController } from '../backup/backup.js';
 import { restoreController } from '../backup/restore.js';
+import { writeFile } from 'node:fs/promises';
+import { loadControllerConfig } from '../config/load.js';
+import { loadOrCreateControllerKey } from '../deployments/controller-key.js';
+import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
+import { publishLocalEndpoint } from './api-client.js';
 import { withContext, withDataDirOptions, type DataDirOptions } from './cli-context.js';
 
 /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
@@ -24,9 +29,24 @@ export function registerControllerDaemonCommands(program: Command): void {
         return { api: running.apiUrl, docs: `${running.apiUrl}/docs`, broker: running.brokerUrl, brokerKind: running.cloudLink.adapter.kind, dataDir: running.context.config.dataDir, batchJobs: running.context.config.batch.map((job) => job.name) };
       }, (r) => `fleetcast controller running\n  api     ${r.api}  (OpenAPI ${r.docs}/json)\n  broker  ${r.broker}  (${r.brokerKind})\n  data    ${r.dataDir}`);
       if (!running) return;
+      // Local `deploy`, `status`, `rollback`, `keys trust` find the daemon through this file (issue #11).
+      const unpublish = publishLocalEndpoint(running.context.config.dataDir, running.apiUrl, running.context.tokens);
       await stopSignal();
+      unpublish();
       await running.stop();
     });
+
+  withDataDirOptions(controller.command('key').option('--out <file>', 'also write the public key PEM to this file').description('The controller\'s public key: give it to agents (`agent init --controller-key`) so they honour rollbacks and key rotations'))
+    .action((options: DataDirOptions & { out?: string }) =>
+      runCommand(options, async () => {
+        const key = loadOrCreateControllerKey(loadControllerConfig({ configPath: options.config, dataDir: options.dataDir }).dataDir);
+        if (options.out) {
+          await writeFile(options.out, key.publicKeyPem).catch((error: unknown) => {
+            throw new FleetcastError('FC_ERR_FILE_NOT_FOUND', `cannot write ${options.out}`, { path: options.out }, { cause: error });
+          });
+        }
+        return { keyId: key.keyId, publicKeyPem: key.publicKeyPem, out: options.out ?? null };
+      }, (r) => (r.out ? `controller key ${r.keyId} written to ${r.out}` : r.publicKeyPem)));
 
   const token = controller.command('token').description('API tokens (roles viewer, operator, admin; stored hashed)');
   withDataDirOptions(token.command('create').requiredOption('--role <role>', 'viewer | operator | admin').option('--name <name>', 'who the token belongs to, the audit log\'s "who" (default: your login name)').description('Issue an API token; it is printed once'))

@@ -4,16 +4,21 @@ import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import { envelope } from '../../protocols/messages/envelope-factory.js';
 import type { StoreHistorySource } from '../../protocols/features/store-history-file.js';
 import type { Sender } from '../../protocols/envelope.js';
-import type { DeployCommand } from '../../protocols/messages/cmd/deploy.js';
+import { DEVICE_SIDE_FAILURES, type DeployCommand } from '../../protocols/messages/cmd/deploy.js';
+import type { Command } from '../../protocols/messages/cmd/index.js';
+import { authorizeDowngrade } from '../../protocols/messages/cmd/downgrade-authorization.js';
 import type { BirthState } from '../../protocols/messages/state.js';
-import type { DeploymentEvent } from '../../protocols/messages/evt.js';
+import type { CommandResultEvent, DeploymentEvent } from '../../protocols/messages/evt.js';
 import type { UpdateState } from '../../protocols/update-states.js';
 import type { ControllerDb } from '../storage/db.js';
 import { createDeploymentTables } from './tables.js';
 import { issueCode } from '../../protocols/errors/issue-code.js';
+import type { ControllerSigningKey } from './controller-key.js';
+import { SigningKeyDistribution } from './signing-keys.js';
 import {
   deploymentRequestSchema,
   type DeploymentResult,
+  type DeploymentSummary,
   type DesiredStatus,
   type DeviceDeploymentStatus,
 } from './schema.js';
@@ -24,9 +29,16 @@ const log = createLogger('deployments');
 export interface DeploymentsOptions {
   db: ControllerDb;
   /** Sends a command to a device (the device link's publisher, QoS 1). */
-  sendCommand: (deviceId: string, command: DeployCommand) => Promise<void>;
+  sendCommand: (deviceId: string, command: Command) => Promise<void>;
   /** Whether a device is online now (fleet inventory from retained birth / last will). */
   isOnline: (deviceId: string) => boolean;
+  /** Enrolled, unrevoked devices online now (key distribution reaches them at once, the rest on their birth). */
+  onlineDeviceIds?: () => string[];
+  /**
+   * The controller's own key (issue #11): signs downgrade authorizations and signing-key sets.
+   * Without it no downgrade is ever authorized and no keys are distributed.
+   */
+  signer?: ControllerSigningKey;
   /** HTTP URL of a bundle when range downloads are offered (`registerBundleRoutes`); omit for MQTT-only. */
   bundleUrl?: (sha256: string) => string | undefined;
   /** The store history a device's deploy command carries, when the controller holds one (issue #10). */
@@ -51,6 +63,7 @@ interface DesiredRow {
   size: number;
   rollout_id: string | null;
   wave: number | null;
+  downgrade_authorized: number;
 }
 
 /** Update states in which the agent is still working on a deployment and will resume by itself after a restart. */
@@ -71,10 +84,13 @@ function statusFor(to: UpdateState): DesiredStatus {
  */
 export class Deployments {
   private readonly now: () => Date;
+  /** The fleet's signing keys, distributed like desired state (null without a controller key). */
+  readonly keys: SigningKeyDistribution | null;
 
   constructor(private readonly options: DeploymentsOptions) {
     createDeploymentTables(options.db);
     this.now = options.now ?? (() => new Date());
+    this.keys = options.signer ? new SigningKeyDistribution(options.db, options.signer, options.sender, this.now) : null;
   }
 
   /**
@@ -97,8 +113,9 @@ export class Deployments {
         throw new FleetcastError('FC_ERR_DEPLOYMENT_CONFLICT', deploymentId, { deploymentId });
       }
       if (!existing) {
-        db.prepare('INSERT INTO deployments (deployment_id, model_name, model_version, sha256, size, rollout_id, wave, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+        db.prepare('INSERT INTO deployments (deployment_id, model_name, model_version, sha256, size, rollout_id, wave, created_at, kind, downgrade_authorized, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
           deploymentId, request.model.name, request.model.version, request.bundle.sha256, request.bundle.size, request.rollout?.id ?? null, request.rollout?.wave ?? null, nowIso,
+          request.kind, request.authorizeDowngrade ? 1 : 0, request.actor ?? null,
         );
       }
       const newlyAssigned: string[] = [];
@@ -127,10 +144,13 @@ export class Deployments {
   }
 
   /**
-   * Reconciles on a birth: when the device reports an active model other than its desired one
-   * and is not already working on (or finished failing) that deployment, the command is re-sent.
+   * Reconciles on a birth: the device first gets the fleet's signing keys if it lacks the current
+   * set; then, when it reports an active model other than its desired one and is not working on
+   * that deployment, the command is (re-)sent — also after a failure the device can fix itself
+   * (untrusted signer, disk, agent version: issue #11), since a birth is how it reports a change.
    */
   async onBirth(deviceId: string, birth: BirthState): Promise<'none' | 'in_sync' | 'working' | 'failed' | 'sent'> {
+    await this.sendKeys(deviceId);
     const row = this.row(deviceId);
     if (!row) return 'none';
     const active = birth.activeModel;
@@ -138,18 +158,65 @@ export class Deployments {
       this.setStatus(deviceId, row.deployment_id, 'committed', 'committed', null, null);
       return 'in_sync';
     }
-    if (birth.update.deploymentId === row.deployment_id) {
-      if (WORKING_STATES.has(birth.update.state)) {
-        this.setStatus(deviceId, row.deployment_id, 'in_progress', birth.update.state, null, null);
-        return 'working';
-      }
-      if (birth.update.state === 'failed' || birth.update.state === 'rolling_back') {
-        this.setStatus(deviceId, row.deployment_id, 'failed', birth.update.state, row.error_code, row.detail);
-        return 'failed';
-      }
+    if (birth.update.deploymentId === row.deployment_id && WORKING_STATES.has(birth.update.state)) {
+      this.setStatus(deviceId, row.deployment_id, 'in_progress', birth.update.state, null, null);
+      return 'working';
     }
-    if (row.status === 'failed') return 'failed';
+    const failedHere = birth.update.deploymentId === row.deployment_id && (birth.update.state === 'failed' || birth.update.state === 'rolling_back');
+    if (failedHere) this.setStatus(deviceId, row.deployment_id, 'failed', birth.update.state, row.error_code, row.detail);
+    if ((failedHere || row.status === 'failed') && !isDeviceSide(row.error_code)) return 'failed';
     return (await this.send(deviceId)) ? 'sent' : 'none';
+  }
+
+  /**
+   * A device's `command-result`: when it acknowledges a newer signing-key set, a deployment it
+   * failed on a device-side reason is sent again under the same deployment id (issue #11).
+   */
+  async onCommandResult(deviceId: string, result: CommandResultEvent): Promise<'retried' | 'none'> {
+    if (result.commandType !== 'signing-keys' || !this.keys?.onResult(deviceId, result.commandId, result.ok)) return 'none';
+    const row = this.row(deviceId);
+    if (!row || row.status !== 'failed' || !isDeviceSide(row.error_code)) return 'none';
+    log.info({ deviceId, deploymentId: row.deployment_id, errorCode: row.error_code }, 'device reported new signing keys; retrying its failed deployment');
+    return (await this.send(deviceId)) ? 'retried' : 'none';
+  }
+
+  /** Sends the current signing-key set to every online device that lacks it; returns who was sent it. */
+  async distributeKeys(): Promise<string[]> {
+    const sent: string[] = [];
+    for (const deviceId of this.options.onlineDeviceIds?.() ?? []) if (await this.sendKeys(deviceId)) sent.push(deviceId);
+    return sent;
+  }
+
+  /** All deployments, newest first, with per-status device counts. */
+  list(limit = 100): DeploymentSummary[] {
+    const rows = this.options.db.prepare('SELECT * FROM deployments ORDER BY created_at DESC, rowid DESC LIMIT ?').all(limit) as Array<{
+      deployment_id: string; kind: 'deploy' | 'rollback'; model_name: string; model_version: number; downgrade_authorized: number; actor: string | null; created_at: string;
+    }>;
+    return rows.map((row) => {
+      const counts: Partial<Record<DesiredStatus, number>> = {};
+      for (const device of this.status(row.deployment_id)) counts[device.status] = (counts[device.status] ?? 0) + 1;
+      return {
+        deploymentId: row.deployment_id, kind: row.kind, model: { name: row.model_name, version: row.model_version }, downgradeAuthorized: row.downgrade_authorized === 1,
+        actor: row.actor, createdAt: row.created_at, devices: Object.values(counts).reduce((sum, n) => sum + n, 0), counts,
+      };
+    });
+  }
+
+  /** Whether a deployment id exists. */
+  exists(deploymentId: string): boolean {
+    return this.options.db.prepare('SELECT 1 FROM deployments WHERE deployment_id = ?').get(deploymentId) !== undefined;
+  }
+
+  private async sendKeys(deviceId: string): Promise<boolean> {
+    const command = this.keys?.pendingCommand(deviceId);
+    if (!command) return false;
+    try {
+      await this.options.sendCommand(deviceId, command);
+      return true;
+    } catch (error) {
+      log.warn({ err: error, deviceId }, 'signing keys not sent; will retry on the next birth');
+      return false;
+    }
   }
 
   /** Applies a deployment transition from `evt`; events of superseded deployments are only logged. */
@@ -201,6 +268,9 @@ export class Deployments {
       bundle: { sha256: row.sha256, size: row.size, ...(url ? { url } : {}) },
       ...(row.rollout_id !== null && row.wave !== null ? { rollout: { id: row.rollout_id, wave: row.wave } } : {}),
       ...(history ? { history } : {}),
+      ...(row.downgrade_authorized === 1 && this.options.signer
+        ? { downgradeAuthorization: authorizeDowngrade({ deviceId, deploymentId: row.deployment_id, model: { name: row.model_name, version: row.model_version }, sha256: row.sha256 }, this.options.signer.privateKey) }
+        : {}),
     };
     try {
       await this.options.sendCommand(deviceId, command);
@@ -210,13 +280,18 @@ export class Deployments {
     }
     const nowIso = this.now().toISOString();
     this.options.db
-      .prepare(`UPDATE desired_models SET status = CASE WHEN status = 'pending' THEN 'sent' ELSE status END, sent_count = sent_count + 1, last_sent_at = ?, updated_at = ? WHERE device_id = ? AND deployment_id = ?`)
+      .prepare(`UPDATE desired_models SET status = CASE WHEN status IN ('pending', 'failed') THEN 'sent' ELSE status END, sent_count = sent_count + 1, last_sent_at = ?, updated_at = ? WHERE device_id = ? AND deployment_id = ?`)
       .run(nowIso, nowIso, deviceId, row.deployment_id);
     return true;
   }
 }
 
-const SELECT_DESIRED = `SELECT d.*, p.model_name, p.model_version, p.sha256, p.size, p.rollout_id, p.wave
+/** Failures the device can fix itself, after which the same deployment is sent again. */
+function isDeviceSide(code: string | null): boolean {
+  return code !== null && DEVICE_SIDE_FAILURES.has(code);
+}
+
+const SELECT_DESIRED = `SELECT d.*, p.model_name, p.model_version, p.sha256, p.size, p.rollout_id, p.wave, p.downgrade_authorized
   FROM desired_models d JOIN deployments p ON p.deployment_id = d.deployment_id`;
 
 function toStatus(row: DesiredRow): DeviceDeploymentStatus {

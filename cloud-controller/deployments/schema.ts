@@ -13,6 +13,15 @@ export const deploymentRequestSchema = z.object({
   bundle: z.object({ sha256: sha256Schema, size: z.number().int().positive() }),
   deviceIds: z.array(idSchema).min(1),
   rollout: z.object({ id: idSchema, wave: z.number().int().nonnegative() }).optional(),
+  /** `rollback` when an operator returns stores to an earlier version (issue #11). */
+  kind: z.enum(['deploy', 'rollback']).default('deploy'),
+  /**
+   * The operator explicitly wants this version even where a newer one serves: each command then
+   * carries a controller-signed downgrade authorization bound to the device and deployment.
+   */
+  authorizeDowngrade: z.boolean().default(false),
+  /** Who asked (audit and `deployments list`). */
+  actor: z.string().max(200).optional(),
 });
 export type DeploymentRequest = z.infer<typeof deploymentRequestSchema>;
 
@@ -46,3 +55,16 @@ export const deploymentResultSchema = z.object({
   sent: z.array(idSchema),
 });
 export type DeploymentResult = z.infer<typeof deploymentResultSchema>;
+
+/** One deployment with per-status device counts, as `deployments list` shows it. */
+export const deploymentSummarySchema = z.object({
+  deploymentId: idSchema,
+  kind: z.enum(['deploy', 'rollback']),
+  model: modelRefSchema,
+  downgradeAuthorized: z.boolean(),
+  actor: z.string().nullable(),
+  createdAt: timestampSchema,
+  devices: z.number().int().nonnegative(),
+  counts: z.record(desiredStatusSchema, z.number().int().nonnegative()),
+});
+export type DeploymentSummary = z.infer<typeof deploymentSummarySchema>;

@@ -30,4 +30,10 @@ export function createDeploymentTables(db: ControllerDb): void {
     );
     CREATE INDEX IF NOT EXISTS desired_by_deployment ON desired_models (deployment_id);
   `);
+  // Issue #11: who asked, whether it is a rollback, and whether the controller signs a downgrade
+  // authorization into its commands. Added to data dirs created before the columns existed.
+  const columns = new Set((db.prepare('PRAGMA table_info(deployments)').all() as Array<{ name: string }>).map((column) => column.name));
+  if (!columns.has('kind')) db.exec("ALTER TABLE deployments ADD COLUMN kind TEXT NOT NULL DEFAULT 'deploy'");
+  if (!columns.has('downgrade_authorized')) db.exec('ALTER TABLE deployments ADD COLUMN downgrade_authorized INTEGER NOT NULL DEFAULT 0');
+  if (!columns.has('actor')) db.exec('ALTER TABLE deployments ADD COLUMN actor TEXT');
 }

@@ -4,6 +4,7 @@ import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import { assertValidId } from '../../protocols/ids.js';
 import { assertNotReserved } from '../../protocols/reserved-ids.js';
 import type { StateMessage } from '../../protocols/messages/state.js';
+import type { DeploymentEvent } from '../../protocols/messages/evt.js';
 import type { ControllerDb } from '../storage/db.js';
 import { createFleetTables } from './tables.js';
 import { deviceEnrolmentSchema, deviceReportedSchema, type Device, type DeviceEnrolment } from './schema.js';
@@ -204,12 +205,8 @@ export class Fleet {
    * the last one applied are ignored, since a retained birth can be redelivered after a newer will.
    */
   recordDeviceState(deviceId: string, message: StateMessage): Device {
-    const row = this.requireRow(deviceId);
     const seenAt = this.now().toISOString();
-    if (row.last_state_ts && Date.parse(message.ts) < Date.parse(row.last_state_ts)) {
-      this.recordSeen(deviceId);
-      return this.getDevice(deviceId);
-    }
+    if (!this.newerState(deviceId, message.ts)) return this.getDevice(deviceId);
     if (message.type === 'birth') {
       const reported = deviceReportedSchema.parse({
         agentVersion: message.agentVersion,
@@ -227,6 +224,33 @@ export class Fleet {
     } else {
       this.db.prepare('UPDATE devices SET online = 0, offline_reason = ?, last_state_ts = ? WHERE id = ?').run(message.reason, message.ts, deviceId);
     }
+    return this.getDevice(deviceId);
+  }
+
+  /**
+   * Follows a deployment transition at once (issue #11: the inventory showed the first
+   * deployment's state until the agent reconnected): update state and deployment always; on
+   * `committed` (or an operator rollback ending `idle`) the model serving and the retained list;
+   * `no_model` leaves the health reasons once a model serves. Events older than the last applied
+   * state are ignored like stale births, and a later birth replaces everything with the device's own view.
+   */
+  recordDeploymentEvent(deviceId: string, event: DeploymentEvent): Device {
+    const seenAt = this.now().toISOString();
+    const row = this.newerState(deviceId, event.ts);
+    if (!row) return this.getDevice(deviceId);
+    const reported = toDevice(row).reported;
+    const serving = event.to === 'committed' || (event.to === 'idle' && event.from === 'rolling_back') ? event.model : reported.activeModel;
+    const retained = serving && !reported.retainedModels.some((ref) => ref.name === serving.name && ref.version === serving.version) ? [serving, ...reported.retainedModels].slice(0, 20) : reported.retainedModels;
+    const reasons = serving ? (reported.health?.reasons ?? []).filter((reason) => reason !== 'no_model') : reported.health?.reasons ?? [];
+    const next = deviceReportedSchema.parse({
+      ...reported,
+      activeModel: serving,
+      retainedModels: retained,
+      updateState: event.to,
+      deploymentId: event.deploymentId,
+      health: reported.health ? { status: reasons.length === 0 ? 'healthy' : 'degraded', reasons } : null,
+    });
+    this.db.prepare('UPDATE devices SET last_seen_at = ?, last_state_ts = ?, reported = ? WHERE id = ?').run(seenAt, event.ts, JSON.stringify(next), deviceId);
     return this.getDevice(deviceId);
   }
 
@@ -252,6 +276,16 @@ export class Fleet {
   /** Ids of unrevoked devices matching a selector — the target set of a deployment. */
   selectDeviceIds(selector: string | TargetSelector): string[] {
     return this.listDevices(selector).filter((device) => device.revokedAt === null).map((device) => device.id);
+  }
+
+  /** The device's row when `ts` is not older than the last applied state; else only marks it seen and returns null. */
+  private newerState(deviceId: string, ts: string): DeviceRow | null {
+    const row = this.requireRow(deviceId);
+    if (row.last_state_ts && Date.parse(ts) < Date.parse(row.last_state_ts)) {
+      this.recordSeen(deviceId);
+      return null;
+    }
+    return row;
   }
 
   private findRow(deviceId: string): DeviceRow | undefined {

@@ -3,6 +3,7 @@ import type { Command } from '../../protocols/messages/cmd/index.js';
 import type { AckMessage } from '../../protocols/messages/ack.js';
 import type { BlobResponseMessage } from '../../protocols/messages/blob.js';
 import type { StateMessage } from '../../protocols/messages/state.js';
+import type { DeploymentEvent } from '../../protocols/messages/evt.js';
 import type { Sender } from '../../protocols/envelope.js';
 import type { Deployments } from '../deployments/desired-state.js';
 import type { TelemetryIngest } from '../telemetry/ingest.js';
@@ -24,6 +25,7 @@ export interface LinkFleet {
   isRevoked(deviceId: string): boolean;
   recordDeviceState(deviceId: string, message: StateMessage): unknown;
   recordSeen(deviceId: string): void;
+  recordDeploymentEvent(deviceId: string, event: DeploymentEvent): unknown;
 }
 
 /** Everything the inbound handlers use; built once by the device link. */

@@ -91,7 +91,13 @@ export class Registry {
    * no-op; a different bundle under an existing version is FC_ERR_MODEL_VERSION_EXISTS.
    */
   async push(bundlePath: string, actor: string): Promise<ModelVersion> {
-    const verified = await verifyBundle(bundlePath, { trustedKeys: this.options.trustedKeys });
+    const verified = await verifyBundle(bundlePath, { trustedKeys: this.options.trustedKeys }).catch((error: unknown) => {
+      // Issue #11: an operator who meets an untrusted signer learns the one command that fixes it.
+      if (error instanceof FleetcastError && error.code === 'FC_ERR_BUNDLE_UNTRUSTED_SIGNER') {
+        throw new FleetcastError('FC_ERR_BUNDLE_UNTRUSTED_SIGNER', `${error.message}; trust its public key with \`fleetcast keys trust <pub.pem>\` (the controller and, with the daemon running, every enrolled store)`, error.details);
+      }
+      throw error;
+    });
     const stored = await putArtifact(this.options.dataDir, bundlePath);
     const manifest = verified.manifest;
     const { name, version } = manifest.model;
@@ -232,6 +238,18 @@ export class Registry {
     this.requireVersionRow(name, version);
     this.db.prepare('INSERT INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?) ON CONFLICT(name, version, key) DO UPDATE SET value = excluded.value').run(name, version, key, value);
     return this.toVersion(this.requireVersionRow(name, version));
+  }
+
+  /**
+   * Records an operator's rollback of stores from one version to another (issue #11) in the
+   * append-only history, beside the deployment that carries it out.
+   */
+  recordRollback(name: string, from: number | null, to: number, actor: string, reason: string | null): HistoryEntry {
+    this.requireVersionRow(name, to);
+    const at = this.now().toISOString();
+    this.appendHistory(name, to, 'rollback', from === null ? null : `v${from}`, `v${to}`, actor, reason, at);
+    const entries = this.history(name);
+    return entries[entries.length - 1];
   }
 
   /** The append-only history of one model, oldest first. */

@@ -50,8 +50,8 @@ export const historyEntrySchema = z.object({
   id: z.number().int(),
   name: idSchema,
   version: z.number().int().positive().nullable(),
-  kind: z.enum(['registered', 'stage', 'alias-set', 'alias-removed', 'approval-requested', 'approval-granted']),
-  /** For `stage`: previous stage; for alias changes: the alias name. */
+  kind: z.enum(['registered', 'stage', 'alias-set', 'alias-removed', 'approval-requested', 'approval-granted', 'rollback']),
+  /** For `stage`: previous stage; for alias changes: the alias name; for `rollback`: the version stores left (`v2`). */
   from: z.string().nullable(),
   /** For `stage`: new stage; for `alias-set`: the alias name. */
   to: z.string().nullable(),

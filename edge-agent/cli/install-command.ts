@@ -14,7 +14,7 @@ import { loadAgentConfig } from '../config/load-config.js';
 import { openAgentDb } from '../storage/db.js';
 import { ModelStore } from '../model-store/model-store.js';
 import { DEFAULT_KEEP_VERSIONS, agentDbPath, modelStoreRoot } from '../update/agent-updates.js';
-import { trustedKeysFromConfig } from '../update/trusted-keys.js';
+import { SigningKeyRing, trustedKeysFromConfig } from '../update/trusted-keys.js';
 import { UpdateManager } from '../update/update-manager.js';
 import type { UpdateState } from '../update/states.js';
 
@@ -79,10 +79,12 @@ async function install(bundlePath: string, options: InstallOptions): Promise<Ins
   const db = openAgentDb(agentDbPath(settings.dataDir));
   try {
     progress.start(STEPS.length, 'install');
+    // The fleet's distributed key set applies offline too (issue #11): a key it retired stays retired.
+    const keyRing = new SigningKeyRing(db, settings.trustedKeys, new Map(), logger);
     const manager = new UpdateManager({
       db,
       store,
-      trustedKeys: settings.trustedKeys,
+      trustedKeys: keyRing.keys,
       deviceId: settings.deviceId,
       uplink: null,
       logger,

@@ -1,10 +1,11 @@
-import { writeFile, access } from 'node:fs/promises';
+import { writeFile, access, readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { runCommand } from '../../protocols/runtime/command.js';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import { loadAgentConfig } from '../config/load-config.js';
 import { buildInitialConfig } from '../config/init-config.js';
+import { keyIdOf, parsePublicKeyPem } from '../../protocols/bundle/keys.js';
 import { startAgent } from '../daemon.js';
 import { prepareAgentUpdates } from '../update/agent-updates.js';
 
@@ -23,6 +24,25 @@ interface InitOptions {
   dataDir?: string;
   force?: boolean;
   json?: boolean;
+  trust: string[];
+  controllerKey: string[];
+}
+
+/** Reads PEM public key files into the config's `key id → PEM` form (FC_ERR_FILE_NOT_FOUND / FC_ERR_KEY_INVALID). */
+async function keyEntries(paths: string[]): Promise<Record<string, string>> {
+  const entries: Record<string, string> = {};
+  for (const path of paths) {
+    const pem = await readFile(path, 'utf8').catch((error: unknown) => {
+      throw new FleetcastError('FC_ERR_FILE_NOT_FOUND', path, { path }, { cause: error });
+    });
+    entries[keyIdOf(parsePublicKeyPem(pem))] = pem;
+  }
+  return entries;
+}
+
+/** Commander collector for repeatable options. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 /**
@@ -47,6 +67,7 @@ async function runDaemon(options: RunOptions): Promise<{ stopped: true }> {
       return {
         deploy: engine.deploy,
         rollback: engine.rollback,
+        applySigningKeys: engine.applySigningKeys,
         onUplinkOnline: () => void engine.manager.flushEvents(),
         status: () => ({ state: engine.manager.currentState(), deploymentId: engine.manager.currentDeployment()?.deploymentId ?? null }),
         retainedModels: () => updates.store.retained(),
@@ -59,20 +80,22 @@ async function runDaemon(options: RunOptions): Promise<{ stopped: true }> {
   return { stopped: true };
 }
 
-async function initConfig(options: InitOptions): Promise<{ path: string; deviceId: string; posPort: number }> {
+async function initConfig(options: InitOptions): Promise<{ path: string; deviceId: string; posPort: number; trustedKeys: string[]; controllerKeys: string[] }> {
   if (!options.force) {
     const exists = await access(options.out).then(() => true, () => false);
     if (exists) throw new FleetcastError('FC_ERR_AGENT_CONFIG_EXISTS', options.out, { path: options.out });
   }
   const posPort = options.posPort === undefined ? undefined : Number(options.posPort);
   if (posPort !== undefined && (!Number.isInteger(posPort) || posPort < 0 || posPort > 65_535)) throw new FleetcastError('FC_ERR_USAGE', `--pos-port ${options.posPort}`);
-  const config = buildInitialConfig({ deviceId: options.deviceId, uplinkUrl: options.uplink, uplinkPassword: options.uplinkPassword, posPort, posHost: options.posHost, dataDir: options.dataDir });
+  const trustedKeys = await keyEntries(options.trust);
+  const controllerKeys = await keyEntries(options.controllerKey);
+  const config = buildInitialConfig({ deviceId: options.deviceId, uplinkUrl: options.uplink, uplinkPassword: options.uplinkPassword, posPort, posHost: options.posHost, dataDir: options.dataDir, trustedKeys, controllerKeys });
   try {
     await writeFile(options.out, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
   } catch (error) {
     throw new FleetcastError('FC_ERR_AGENT_CONFIG_WRITE_FAILED', `cannot write ${options.out}: ${(error as Error).message}`, { path: options.out }, { cause: error });
   }
-  return { path: options.out, deviceId: config.deviceId, posPort: config.pos.port ?? 1883 };
+  return { path: options.out, deviceId: config.deviceId, posPort: config.pos.port ?? 1883, trustedKeys: Object.keys(trustedKeys), controllerKeys: Object.keys(controllerKeys) };
 }
 
 /** `fleetcast agent --config …` (the daemon) and `fleetcast agent init` (issue #5). */
@@ -92,7 +115,10 @@ export function registerAgentRunCommands(agent: Command): void {
     .option('--pos-port <port>', 'port of the POS broker (default 1883)')
     .option('--pos-host <address>', 'address of the POS broker (default 127.0.0.1)')
     .option('--data-dir <dir>', 'data directory, relative to the config file (default agent-data)')
+    .option('--trust <pub.pem>', 'trust this bundle signing key (repeatable); the controller can add and retire keys later', collect, [])
+    .option('--controller-key <pub.pem>', 'the controller\'s public key (`fleetcast controller key`), which signs rollbacks and key rotations (repeatable)', collect, [])
     .option('--force', 'overwrite an existing file')
     .option('--json', 'print JSON')
-    .action((options: InitOptions) => runCommand(options, () => initConfig(options), (result) => `wrote ${result.path} (device ${result.deviceId}, POS port ${result.posPort})`));
+    .action((options: InitOptions) => runCommand(options, () => initConfig(options), (result) =>
+      `wrote ${result.path} (device ${result.deviceId}, POS port ${result.posPort}, trusted signers: ${result.trustedKeys.join(', ') || 'none — deployments fail until the controller distributes keys'})`));
 }

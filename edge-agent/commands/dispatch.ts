@@ -10,6 +10,7 @@ import { handleRollback } from './handlers/rollback.js';
 import { handleConfigure } from './handlers/configure.js';
 import { handlePing } from './handlers/ping.js';
 import { handleUnsupported } from './handlers/unsupported.js';
+import { handleSigningKeys } from './handlers/signing-keys.js';
 
 /** One handler per command type behind one exhaustive switch (MQTT.js src/lib/handlers style). */
 async function run(command: Command, context: CommandContext): Promise<void> {
@@ -22,6 +23,8 @@ async function run(command: Command, context: CommandContext): Promise<void> {
       return handleConfigure(command, context);
     case 'ping':
       return handlePing(command, context);
+    case 'signing-keys':
+      return handleSigningKeys(command, context);
     case 'shadow':
     case 'image-update':
       return handleUnsupported(command);

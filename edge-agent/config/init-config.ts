@@ -16,6 +16,10 @@ export interface InitConfigOptions {
   posHost?: string;
   /** Data directory (relative to the config file). */
   dataDir?: string;
+  /** Bundle signers to trust from the start (key id → PEM), from `--trust` (issue #11). */
+  trustedKeys?: Record<string, string>;
+  /** Controller keys (key id → PEM), from `--controller-key`: they sign rollbacks and key rotations. */
+  controllerKeys?: Record<string, string>;
 }
 
 /**
@@ -27,7 +31,8 @@ export function buildInitialConfig(options: InitConfigOptions): AgentConfigInput
     deviceId: options.deviceId ?? 'store-device',
     hardwareProfile: 'generic',
     dataDir: options.dataDir ?? 'agent-data',
-    trustedKeys: {},
+    trustedKeys: options.trustedKeys ?? {},
+    controllerKeys: options.controllerKeys ?? {},
     pos: {
       host: options.posHost ?? '127.0.0.1',
       port: options.posPort ?? 1883,

@@ -126,6 +126,12 @@ export const agentConfigSchema = z.object({
   modelDir: z.string().min(1).optional(),
   /** Bundle signers trusted for updates: key id → PEM or base64 ed25519 public key. */
   trustedKeys: z.record(z.string().regex(/^[0-9a-f]{16}$/), z.string().min(1)).default({}),
+  /**
+   * Controller keys (issue #11): key id → PEM or base64 ed25519 public key of the controller
+   * (`fleetcast controller key`). They sign downgrade authorizations (rollbacks) and signing-key
+   * rotations; they are never accepted as bundle signers, nor bundle signers as controller keys.
+   */
+  controllerKeys: z.record(z.string().regex(/^[0-9a-f]{16}$/), z.string().min(1)).default({}),
   /** Cloud link; absent means a store that never connects (offline-only install). */
   uplink: uplinkConfigSchema.optional(),
   pos: posConfigSchema,

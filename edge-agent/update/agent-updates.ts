@@ -3,7 +3,7 @@ import type { AgentConfig } from '../config/schema.js';
 import type { AgentServices, UpdateCommands } from '../ports.js';
 import type { AgentDb } from '../storage/db.js';
 import { ModelStore } from '../model-store/model-store.js';
-import { trustedKeysFromConfig } from './trusted-keys.js';
+import { SigningKeyRing, trustedKeysFromConfig } from './trusted-keys.js';
 import { DEFAULT_BLOB, UpdateManager } from './update-manager.js';
 import { fetchStoreHistory } from '../history/fetch-store-history.js';
 import type { StoreHistorySource } from '../../protocols/features/store-history-file.js';
@@ -44,7 +44,7 @@ export interface AgentUpdateParts {
   /** The active model source for the scorer (the model store). */
   modelSource: ModelStore;
   /** Builds the update engine once the daemon's services exist; resumes an interrupted update. */
-  createUpdates(services: AgentServices & { db: AgentDb }): UpdateCommands & { manager: UpdateManager };
+  createUpdates(services: AgentServices & { db: AgentDb }): UpdateCommands & { manager: UpdateManager; keyRing: SigningKeyRing };
 }
 
 /** Tuning of the update side that the agent config does not (yet) carry. */
@@ -66,16 +66,22 @@ export interface AgentUpdateTuning {
  */
 export async function prepareAgentUpdates(config: AgentConfig, tuning: AgentUpdateTuning = {}): Promise<AgentUpdateParts> {
   const store = await ModelStore.open({ root: modelStoreRoot(config.dataDir), keepVersions: tuning.keepVersions ?? DEFAULT_KEEP_VERSIONS });
-  const trustedKeys = trustedKeysFromConfig(config.trustedKeys);
+  const configKeys = trustedKeysFromConfig(config.trustedKeys);
+  const controllerKeys = trustedKeysFromConfig(config.controllerKeys);
   store.watchPointer();
   return {
     store,
     modelSource: store,
     createUpdates(services) {
-      const manager = new UpdateManager({ db: services.db, store, trustedKeys, deviceId: config.deviceId, uplink: services.uplink, swapModel: services.swapModel, logger: services.logger, blob: tuning.blob, http: { ...tuning.http, credentials: httpCredentials(config) } });
+      const keyRing = new SigningKeyRing(services.db, configKeys, controllerKeys, services.logger);
+      const manager = new UpdateManager({ db: services.db, store, trustedKeys: keyRing.keys, controllerKeys, deviceId: config.deviceId, uplink: services.uplink, swapModel: services.swapModel, logger: services.logger, blob: tuning.blob, http: { ...tuning.http, credentials: httpCredentials(config) } });
       void manager.resume().catch((error: unknown) => services.logger.error({ err: error }, 'update resume failed'));
       return {
         manager,
+        keyRing,
+        applySigningKeys: (command) => {
+          keyRing.apply(command);
+        },
         deploy: async (command) => {
           // History first, so the first forecast after the switch has full lag features (issue #10).
           if (command.history && services.seedHistory && manager.currentDeployment()?.deploymentId !== command.deploymentId) {

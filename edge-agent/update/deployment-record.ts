@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { modelRefSchema } from '../../protocols/envelope.js';
 import { pathPartProblem } from '../../protocols/paths.js';
 import { bundleSourceSchema } from '../../protocols/messages/cmd/deploy.js';
+import { controllerSignatureSchema } from '../../protocols/messages/cmd/controller-signature.js';
 
 /**
  * The deployment in flight, persisted with the state (one row) so that a restarted agent can
@@ -30,13 +31,15 @@ export const deploymentRecordSchema = z.object({
   /** Error that started the rollback (reported when it ends in `failed`). */
   errorCode: z.string().regex(/^FC_ERR_[A-Z0-9_]+$/).nullable(),
   detail: z.string().max(1000).nullable(),
+  /** The command's controller-signed permission to install a lower version (issue #11); rows written before it read as none. */
+  downgradeAuthorization: controllerSignatureSchema.nullable().default(null),
 });
 export type DeploymentRecord = z.infer<typeof deploymentRecordSchema>;
 
 /** What a new deployment names; everything else starts empty (no download yet, never resumed). */
-type NewDeployment = Pick<DeploymentRecord, 'deploymentId' | 'kind' | 'model' | 'previous'> & Partial<Pick<DeploymentRecord, 'bundle' | 'localPath' | 'rollbackCause' | 'errorCode' | 'detail'>>;
+type NewDeployment = Pick<DeploymentRecord, 'deploymentId' | 'kind' | 'model' | 'previous'> & Partial<Pick<DeploymentRecord, 'bundle' | 'localPath' | 'rollbackCause' | 'errorCode' | 'detail' | 'downgradeAuthorization'>>;
 
 /** A fresh record for a deploy, install or rollback about to enter its first state. */
 export function newDeploymentRecord(fields: NewDeployment): DeploymentRecord {
-  return { bundle: null, localPath: null, rollbackCause: null, errorCode: null, detail: null, ...fields, downloadedBytes: 0, resumes: 0 };
+  return { bundle: null, localPath: null, rollbackCause: null, errorCode: null, detail: null, downgradeAuthorization: null, ...fields, downloadedBytes: 0, resumes: 0 };
 }

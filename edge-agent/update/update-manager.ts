@@ -1,13 +1,10 @@
-import { copyFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { TrustedKeys } from '../../protocols/bundle/keys.js';
 import { readBundle } from '../../protocols/bundle/read-bundle.js';
-import { MANIFEST_FILE, SIGNATURE_FILE } from '../../protocols/bundle/signature.js';
-import { verifyBundle } from '../../protocols/bundle/verify-bundle.js';
+import { MANIFEST_FILE } from '../../protocols/bundle/signature.js';
 import { modelRefSchema, type ModelRef, type Sender } from '../../protocols/envelope.js';
 import { FleetcastError, toFleetcastError } from '../../protocols/errors/fleetcast-error.js';
-import type { DeployCommand } from '../../protocols/messages/cmd/deploy.js';
+import { DEVICE_SIDE_FAILURES, type DeployCommand } from '../../protocols/messages/cmd/deploy.js';
 import type { RollbackCommand } from '../../protocols/messages/cmd/rollback.js';
 import type { DeploymentEvent } from '../../protocols/messages/evt.js';
 import { envelope } from '../../protocols/messages/envelope-factory.js';
@@ -16,15 +13,18 @@ import { PROTOCOL_VERSION } from '../../protocols/version.js';
 import { runGoldenCheck } from '../model-store/golden-check.js';
 import { verifyInstalledModel } from '../model-store/installed-model.js';
 import { ModelStore, sameRef } from '../model-store/model-store.js';
-import { fsyncPath, removeIfPresent } from '../model-store/fsync.js';
+import { removeIfPresent } from '../model-store/fsync.js';
 import type { ActiveModel, SwapModelHook, UplinkPort } from '../ports.js';
-import { downloadOverBlob, type BlobTransferOptions } from './blob-download.js';
-import { assertDownloadFits } from './download-budget.js';
+import type { BlobTransferOptions } from './blob-download.js';
 import { bundleFileDigest } from './file-digest.js';
 import { newDeploymentRecord, type DeploymentRecord } from './deployment-record.js';
 import { EventReporter } from './event-reporter.js';
-import { downloadOverHttp, type HttpTransferOptions } from './http-download.js';
-import { PartialFile } from './partial-file.js';
+import type { HttpTransferOptions } from './http-download.js';
+import { activateStep, serveModel } from './steps/activate.js';
+import { downloadStep } from './steps/download.js';
+import { stageStep } from './steps/stage.js';
+import type { StepContext } from './steps/step-context.js';
+import { verifyStep, type VerifiedFiles } from './steps/verify.js';
 import { isAtRest, type UpdateEvent, type UpdateState } from './states.js';
 import { UpdateStateStore } from './state-store.js';
 import { holdForTest } from './test-hold.js';
@@ -37,8 +37,10 @@ export interface UpdateManagerOptions {
   db: Database.Database;
   /** The model store it installs into. */
   store: ModelStore;
-  /** Signers whose bundles may be installed (agent config `trustedKeys`). */
+  /** Signers whose bundles may be installed (agent config `trustedKeys` + the distributed set; read live). */
   trustedKeys: TrustedKeys;
+  /** Controller keys whose downgrade authorizations the agent honours (agent config `controllerKeys`). */
+  controllerKeys?: TrustedKeys;
   /** This device's id: the `sender` of its events and blob requests. */
   deviceId: string;
   /** Cloud link for `blob/req|res` and `evt`; null for offline installs (events stay queued). */
@@ -91,8 +93,7 @@ export class UpdateManager {
   private readonly reporter: EventReporter;
   private readonly lease: UpdateLease;
   private readonly sender: Sender;
-  private readonly blob: BlobTransferOptions;
-  private readonly http: HttpTransferOptions;
+  private readonly steps: StepContext;
   private state: UpdateState = 'idle';
   private deployment: DeploymentRecord | null = null;
   private running: { deploymentId: string; done: Promise<UpdateOutcome | null> } | null = null;
@@ -105,8 +106,24 @@ export class UpdateManager {
     this.reporter = new EventReporter(this.states, options.uplink, options.logger);
     this.lease = new UpdateLease(options.db);
     this.sender = { role: 'device', id: options.deviceId };
-    this.blob = { ...DEFAULT_BLOB, ...options.blob };
-    this.http = { ...DEFAULT_HTTP, ...options.http };
+    this.steps = {
+      store: options.store,
+      trustedKeys: options.trustedKeys,
+      controllerKeys: options.controllerKeys ?? new Map(),
+      deviceId: options.deviceId,
+      sender: this.sender,
+      uplink: options.uplink,
+      swapModel: options.swapModel,
+      logger: options.logger,
+      agentVersion: options.agentVersion ?? PROTOCOL_VERSION.agentVersion,
+      blob: { ...DEFAULT_BLOB, ...options.blob },
+      http: { ...DEFAULT_HTTP, ...options.http },
+      state: () => this.state,
+      persistProgress: (record) => {
+        this.states.persistProgress(this.state, record);
+        this.deployment = record;
+      },
+    };
     const loaded = this.states.load();
     if (loaded.kind === 'valid') {
       this.state = loaded.state;
@@ -191,7 +208,9 @@ export class UpdateManager {
    */
   async deploy(command: DeployCommand): Promise<UpdateOutcome> {
     const finished = this.finishedOutcome(command.deploymentId);
-    if (finished) return finished;
+    // A deployment that failed for a reason the device has since been able to fix (keys, disk,
+    // agent version) runs again when the controller re-sends it (issue #11 reconciliation).
+    if (finished && !(finished.state === 'failed' && finished.errorCode && DEVICE_SIDE_FAILURES.has(finished.errorCode))) return finished;
     await this.options.store.reload();
     const record = newDeploymentRecord({
       deploymentId: command.deploymentId,
@@ -199,6 +218,7 @@ export class UpdateManager {
       model: command.model,
       bundle: command.bundle,
       previous: this.options.store.active()?.ref ?? null,
+      downgradeAuthorization: command.downgradeAuthorization ?? null,
     });
     return this.exclusive(record.deploymentId, async () => {
       await this.transition('deploy', record);
@@ -303,19 +323,19 @@ export class UpdateManager {
       try {
         switch (state) {
           case 'downloading':
-            current = await this.download(current);
+            current = await downloadStep(this.steps, current);
             await this.transition('downloaded', current);
             break;
           case 'verifying':
-            verified = await this.verify(current);
+            verified = await verifyStep(this.steps, current);
             await this.transition('verified', current);
             break;
           case 'staging':
-            await this.stage(current, verified ?? (await this.verify(current)));
+            await stageStep(this.steps, current, verified ?? (await verifyStep(this.steps, current)));
             await this.transition('staged', current);
             break;
           case 'activating':
-            await this.activate(current);
+            await activateStep(this.steps, current);
             await this.transition('activated', current);
             break;
         }
@@ -341,104 +361,6 @@ export class UpdateManager {
     return this.rollBack(current);
   }
 
-  private async download(record: DeploymentRecord): Promise<DeploymentRecord> {
-    const bundle = record.bundle;
-    if (!bundle) throw new FleetcastError('FC_ERR_UPDATE_STATE_CORRUPT', 'deploy without a bundle source');
-    const path = this.options.store.downloadPath(record.deploymentId);
-    await assertDownloadFits(dirname(path), bundle.size, record.downloadedBytes);
-    const { file, offset } = await PartialFile.open(path, record.downloadedBytes);
-    let current = { ...record, downloadedBytes: offset };
-    const onChunk = (next: number): void => {
-      current = { ...current, downloadedBytes: next };
-      this.states.persistProgress(this.state, current);
-      this.deployment = current;
-    };
-    try {
-      if (bundle.url) {
-        try {
-          await downloadOverHttp({ url: bundle.url, size: bundle.size, file, offset: current.downloadedBytes, onChunk, logger: this.options.logger }, this.http);
-          return current;
-        } catch (error) {
-          // A refused credential is reported as such, not hidden behind the chunked fallback (issue #9).
-          if (!this.options.uplink || toFleetcastError(error).code === 'FC_ERR_UPDATE_DOWNLOAD_REFUSED') throw error;
-          this.options.logger.warn({ err: error }, 'HTTP download failed; falling back to blob transfer');
-        }
-      }
-      if (!this.options.uplink) throw new FleetcastError('FC_ERR_UPDATE_DOWNLOAD_FAILED', 'no uplink for blob transfer');
-      await downloadOverBlob({ uplink: this.options.uplink, sender: this.sender, transferId: record.deploymentId, sha256: bundle.sha256, size: bundle.size, file, offset: current.downloadedBytes, onChunk, logger: this.options.logger }, this.blob);
-      return current;
-    } finally {
-      await file.close();
-    }
-  }
-
-  /**
-   * verifying: whole-file size and sha256 against the command, then `verifyBundle` (signature,
-   * trusted signer, per-file hashes, minimum agent version, no downgrade below the active
-   * version of the same model), then the manifest must name the commanded model.
-   */
-  private async verify(record: DeploymentRecord): Promise<VerifiedFiles> {
-    // An install copies the bundle off its medium while verifying, so a resumed staging
-    // re-verifies the copy even when the USB stick is gone.
-    const downloadPath = this.options.store.downloadPath(record.deploymentId);
-    if (record.kind === 'install' && record.localPath && this.state === 'verifying') {
-      await copyFile(record.localPath, downloadPath).catch((error: unknown) => {
-        throw new FleetcastError('FC_ERR_FILE_NOT_FOUND', record.localPath ?? '', undefined, { cause: error });
-      });
-      await fsyncPath(downloadPath);
-      await fsyncPath(dirname(downloadPath));
-    }
-    // Everything below streams the file from disk (issue #9: never the whole bundle at once).
-    if (record.bundle) {
-      const { size, sha256 } = await bundleFileDigest(downloadPath);
-      if (size !== record.bundle.size || sha256 !== record.bundle.sha256) {
-        throw new FleetcastError('FC_ERR_UPDATE_BUNDLE_HASH_MISMATCH', `got ${size} bytes ${sha256}`, { expected: record.bundle, size, sha256 });
-      }
-    }
-    const active = this.options.store.active()?.ref;
-    const verified = await verifyBundle(downloadPath, {
-      trustedKeys: this.options.trustedKeys,
-      agentVersion: this.options.agentVersion ?? PROTOCOL_VERSION.agentVersion,
-      minVersion: active,
-      allowDowngrade: false,
-    });
-    const named = verified.manifest.model;
-    if (named.name !== record.model.name || named.version !== record.model.version) {
-      throw new FleetcastError('FC_ERR_UPDATE_BUNDLE_HASH_MISMATCH', `bundle holds ${named.name} v${named.version}, command names ${record.model.name} v${record.model.version}`);
-    }
-    const raw = await readBundle(downloadPath);
-    const files = new Map(verified.files);
-    files.set(MANIFEST_FILE, raw.files.get(MANIFEST_FILE) as Buffer);
-    files.set(SIGNATURE_FILE, raw.files.get(SIGNATURE_FILE) as Buffer);
-    return { files };
-  }
-
-  /** staging: unpack into the staging directory and smoke-test it with the golden samples. */
-  private async stage(record: DeploymentRecord, verified: VerifiedFiles): Promise<void> {
-    const dir = await this.options.store.unpackToStaging(record.deploymentId, verified.files);
-    const staged = await verifyInstalledModel(dir, record.model, this.options.trustedKeys);
-    const { rows, maxAbsError, serving } = await runGoldenCheck(staged);
-    this.options.logger.info({ deploymentId: record.deploymentId, rows, maxAbsError, serving }, 'golden samples passed');
-  }
-
-  /** activating: promote to `versions/`, switch the pointer, make it serve, prune old versions. */
-  private async activate(record: DeploymentRecord): Promise<void> {
-    const model = await this.options.store.promote(record.deploymentId, record.model);
-    await this.options.store.activate(model, record.deploymentId);
-    await this.serve(model);
-    await this.options.store.prune([record.previous]);
-    await this.options.store.discardWork(record.deploymentId);
-  }
-
-  private async serve(model: ActiveModel | null): Promise<void> {
-    if (!this.options.swapModel) return;
-    try {
-      await this.options.swapModel(model);
-    } catch (error) {
-      throw new FleetcastError('FC_ERR_UPDATE_ACTIVATION_FAILED', error instanceof Error ? error.message : String(error), undefined, { cause: error });
-    }
-  }
-
   /**
    * rolling_back: an operator rollback activates its target (verified again: signature, file
    * hashes, golden samples) or fails leaving the active model alone. A failure rollback
@@ -453,7 +375,7 @@ export class UpdateManager {
       try {
         model = await this.verifiedRetained(record.model);
         await store.activate(model, record.deploymentId);
-        await this.serve(model);
+        await serveModel(this.steps, model);
       } catch (error) {
         return this.failRollback(record, toFleetcastError(error));
       }
@@ -472,10 +394,10 @@ export class UpdateManager {
     }
     if (restored) {
       if (!sameRef(store.active()?.ref, restored.ref)) await store.activate(restored, record.deploymentId);
-      await this.serve(restored).catch((error: unknown) => this.options.logger.error({ err: error }, 'restored model could not be swapped in'));
+      await serveModel(this.steps, restored).catch((error: unknown) => this.options.logger.error({ err: error }, 'restored model could not be swapped in'));
     } else {
       await store.deactivate();
-      await this.serve(null).catch(() => undefined);
+      await serveModel(this.steps, null).catch(() => undefined);
     }
     if (failedRef && !sameRef(failedRef, record.previous)) await removeIfPresent(store.versionDir(failedRef)).catch(() => undefined);
     await this.transition('failure_rolled_back', record, { code: record.errorCode ?? 'FC_ERR_INTERNAL', message: record.detail ?? '' });
@@ -547,11 +469,6 @@ export class UpdateManager {
 interface Failure {
   code: string;
   message: string;
-}
-
-/** Files of a verified bundle, plus its raw manifest and signature, ready to unpack. */
-interface VerifiedFiles {
-  files: Map<string, Buffer>;
 }
 
 /**

@@ -36,4 +36,8 @@ export const agentErrors = {
   FC_ERR_INT8_GOLDEN_FAILED: { message: 'int8 model left its golden-sample tolerance on this CPU; fp32 serves', exitCode: 65 },
   FC_ERR_INT8_UNSAFE_QUANTIZATION: { message: 'Bundle int8 model is not saturation-free on every CPU (packaged before 7-bit weights); fp32 serves', exitCode: 65 },
   FC_ERR_UPDATE_NO_TRUSTED_KEYS: { message: 'No trusted bundle signers are configured', exitCode: 78 },
+  // controller-signed statements (issue #11)
+  FC_ERR_UPDATE_DOWNGRADE_AUTH_INVALID: { message: 'Downgrade authorization is not a valid controller signature for this device, deployment and bundle', exitCode: 77 },
+  FC_ERR_KEYSET_SIGNATURE_INVALID: { message: 'Signing-key set is not signed by a trusted controller key', exitCode: 77 },
+  FC_ERR_KEYSET_STALE: { message: 'Signing-key set is older than the one this agent already holds', exitCode: 65 },
 } as const;

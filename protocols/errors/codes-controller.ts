@@ -35,4 +35,11 @@ export const controllerErrors = {
   FC_ERR_BLOB_BUSY: { message: 'Too many concurrent bundle transfers; retry later', exitCode: 75 },
   FC_ERR_DEPLOYMENT_CONFLICT: { message: 'Deployment id is already used for a different model or target', exitCode: 65 },
   FC_ERR_DEPLOYMENT_NO_TARGETS: { message: 'Deployment selects no enrolled, unrevoked device', exitCode: 65 },
+  // operator verbs (issue #11)
+  FC_ERR_DEPLOYMENT_NOT_FOUND: { message: 'No such deployment', exitCode: 66 },
+  FC_ERR_DEPLOYMENT_INCOMPLETE: { message: 'Not every targeted device committed the deployment', exitCode: 75 },
+  FC_ERR_ROLLBACK_NO_TARGET: { message: 'No earlier version to roll back to', exitCode: 66 },
+  FC_ERR_FLEET_UNHEALTHY: { message: 'A device is failed or offline beyond the threshold', exitCode: 75 },
+  FC_ERR_CONTROLLER_UNREACHABLE: { message: 'Controller API is not reachable (is `fleetcast controller` running? --api / FLEETCAST_API_URL)', exitCode: 69 },
+  FC_ERR_SIGNING_KEY_UNKNOWN: { message: 'Signing key is not in the fleet key set', exitCode: 66 },
 } as const;

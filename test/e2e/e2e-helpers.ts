@@ -1,36 +1,14 @@
 import type { ExecutionContext } from 'ava';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { cliEntry } from '../helpers/paths.js';
+import { spawnJson } from '../helpers/spawn-json.js';
 import { runCli } from '../helpers/run-cli.js';
 import type { BundleSet } from '../cloud-controller/helpers.js';
 
 /** Real-process helpers of the end-to-end tests: controller and agents as `fleetcast` child processes, the REST API, the POS status. */
-export const silent = { FLEETCAST_LOG_LEVEL: process.env.FLEETCAST_E2E_LOG_DIR ? 'info' : 'silent' };
-
-/** Spawns `fleetcast …args` (or `node …args`) and resolves with the first complete JSON document it prints. */
-export function spawnJson<T>(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, viaCli = true): Promise<{ child: ChildProcess; info: T }> {
-  const child = spawn(process.execPath, viaCli ? [cliEntry, ...args] : args, { cwd, env: { ...process.env, ...silent, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  // FLEETCAST_E2E_LOG_DIR keeps each child's log lines for diagnosis (set FLEETCAST_LOG_LEVEL too).
-  const logDir = process.env.FLEETCAST_E2E_LOG_DIR;
-  if (logDir) child.stderr?.pipe(createWriteStream(join(logDir, `${viaCli ? args[0] : 'agent'}-${child.pid}.log`)));
-  let stdout = '';
-  child.stdout?.setEncoding('utf8');
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk: string) => {
-      stdout += chunk;
-      const line = stdout.trim().startsWith('{"event"') ? stdout.split('\n')[0] : stdout;
-      try {
-        resolve({ child, info: JSON.parse(line) as T });
-      } catch {
-        // wait for the rest of the document
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`fleetcast ${args.join(' ')} exited early with ${code}: ${stdout}`)));
-  });
-}
+export { spawnJson };
 
 export async function api(base: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(`${base}${path}`, {

@@ -30,7 +30,7 @@ test('every message type of every topic has a documented example', (t) => {
       t.true(ok, `${kind}:${type} is missing from docs/protocol.md`);
     }
   }
-  t.is(examples.length, 19);
+  t.is(examples.length, 20);
 });
 
 for (const doc of examples) {
@@ -62,6 +62,8 @@ const malformed: MalformedCase[] = [
   { kind: 'cmd', type: 'configure', what: 'unknown log level', mutate: (m) => (m.settings.logLevel = 'loud'), path: ['settings', 'logLevel'] },
   { kind: 'cmd', type: 'shadow', what: 'sample rate above 1', mutate: (m) => (m.sampleRate = 1.5), path: ['sampleRate'] },
   { kind: 'cmd', type: 'image-update', what: 'version not semver', mutate: (m) => (m.image.version = 'v2'), path: ['image', 'version'] },
+  { kind: 'cmd', type: 'signing-keys', what: 'key set version zero', mutate: (m) => (m.keySet.version = 0), path: ['keySet', 'version'] },
+  { kind: 'cmd', type: 'signing-keys', what: 'signature not 64 bytes of base64', mutate: (m) => (m.signature.value = 'abc'), path: ['signature', 'value'] },
   { kind: 'cmd', type: 'ping', what: 'timestamp without offset', mutate: (m) => (m.ts = '2026-11-26 07:15'), path: ['ts'] },
   { kind: 'cmd', type: 'ping', what: 'sender role unknown', mutate: (m) => (m.sender.role = 'stranger'), path: ['sender', 'role'] },
   { kind: 'state', type: 'birth', what: 'online false on a birth', mutate: (m) => (m.online = false), path: ['online'] },

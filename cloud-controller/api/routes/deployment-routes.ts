@@ -8,6 +8,7 @@ import type { Fleet } from '../../fleet/fleet.js';
 import type { Registry } from '../../registry/registry.js';
 import { parseRequest } from '../parse.js';
 import { routeSchema } from '../openapi-schema.js';
+import { actorOf } from './operator-routes.js';
 
 /**
  * Operator-facing deployment request: a model by `name` + `ref` (version, stage or alias;
@@ -42,11 +43,16 @@ export function registerDeploymentRoutes(app: FastifyInstance, deps: { deploymen
       if (deps.fleet.isRevoked(id) || !deps.fleet.isEnrolled(id)) throw new FleetcastError('FC_ERR_DEPLOYMENT_NO_TARGETS', `${id} is not an enrolled, unrevoked device`, { deviceId: id });
     }
     if (deviceIds.length === 0) throw new FleetcastError('FC_ERR_DEPLOYMENT_NO_TARGETS', body.selector ?? '');
+    // Deploying an older version than the newest registered one is an explicit operator decision
+    // (e.g. an older version promoted back to Production): devices get a signed downgrade authorization (issue #11).
+    const newest = Math.max(...deps.registry.listVersions(version.name).map((v) => v.version));
     const result = await deps.deployments.deploy({
       deploymentId: body.deploymentId,
       model: { name: version.name, version: version.version },
       bundle: { sha256: version.sha256, size: version.size },
       deviceIds,
+      authorizeDowngrade: version.version < newest,
+      actor: actorOf(request),
     });
     return reply.status(201).send(result);
   });
@@ -55,6 +61,7 @@ export function registerDeploymentRoutes(app: FastifyInstance, deps: { deploymen
     schema: routeSchema({ tags, summary: 'Per-device status of a deployment', params: idParams, responses: { 200: z.object({ deploymentId: idSchema, devices: z.array(deviceDeploymentStatusSchema) }) } }),
   }, async (request) => {
     const { id } = parseRequest(idParams, request.params);
+    if (!deps.deployments.exists(id)) throw new FleetcastError('FC_ERR_DEPLOYMENT_NOT_FOUND', id, { deploymentId: id });
     return { deploymentId: id, devices: deps.deployments.status(id) };
   });
 

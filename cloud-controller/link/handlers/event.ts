@@ -1,16 +1,24 @@
 import type { EventMessage } from '../../../protocols/messages/evt.js';
 import type { LinkContext } from '../context.js';
 
-/** Deployment transitions update the desired-state row; command results are logged for the audit trail. */
+/**
+ * Deployment transitions update the inventory at once and the desired-state row; command
+ * results are logged for the audit trail, and a signing-key acknowledgement may retry a
+ * deployment the device failed for a reason it has now fixed (issue #11).
+ */
 export async function handleEvent(context: LinkContext, deviceId: string, message: EventMessage): Promise<void> {
-  context.fleet.recordSeen(deviceId);
   switch (message.type) {
     case 'deployment':
+      context.fleet.recordDeploymentEvent(deviceId, message);
       context.deployments.onEvent(deviceId, message);
       return;
-    case 'command-result':
+    case 'command-result': {
+      context.fleet.recordSeen(deviceId);
       context.log.info({ deviceId, commandId: message.commandId, commandType: message.commandType, ok: message.ok, errorCode: message.errorCode }, 'command result');
+      const outcome = await context.deployments.onCommandResult(deviceId, message);
+      if (outcome === 'retried') context.log.info({ deviceId }, 'failed deployment re-sent after a device-side fix');
       return;
+    }
     default: {
       const unreachable: never = message;
       throw new Error(`unhandled event ${JSON.stringify(unreachable)}`);

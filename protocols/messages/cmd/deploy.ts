@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { envelopeFields, modelRefSchema, sha256Schema } from '../../envelope.js';
 import { idSchema } from '../../ids.js';
 import { storeHistorySourceSchema } from '../../features/store-history-file.js';
+import { controllerSignatureSchema } from './controller-signature.js';
 
 /** Where the bundle can be fetched: always over `blob/req`; optionally by HTTP range requests. */
 export const bundleSourceSchema = z.object({
@@ -29,5 +30,24 @@ export const deployCommandSchema = z.object({
    * actuals from this blob before the deployment, so the first forecast has full lag features.
    */
   history: storeHistorySourceSchema.optional(),
+  /**
+   * Controller-signed permission to install a version lower than the active one (issue #11):
+   * an operator's rollback or deploy of an older version. Bound to this device, deployment,
+   * model version and bundle (`downgrade-authorization.ts`); without it the no-downgrade rule holds.
+   */
+  downgradeAuthorization: controllerSignatureSchema.optional(),
 });
 export type DeployCommand = z.infer<typeof deployCommandSchema>;
+
+/**
+ * Failure codes caused by the device itself (keys, disk, agent version), which the
+ * device can fix without a new bundle. The controller re-sends the same deployment when such a
+ * device reports a change (new signing keys, a fresh birth), and the agent runs a deployment
+ * that failed with one of these again instead of answering with the old outcome (issue #11).
+ */
+export const DEVICE_SIDE_FAILURES: ReadonlySet<string> = new Set([
+  'FC_ERR_BUNDLE_UNTRUSTED_SIGNER',
+  'FC_ERR_BUNDLE_AGENT_TOO_OLD',
+  'FC_ERR_UPDATE_STORE_IO',
+  'FC_ERR_UPDATE_NO_TRUSTED_KEYS',
+]);

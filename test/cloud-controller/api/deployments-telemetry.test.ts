@@ -6,7 +6,7 @@ import { call, errorCode, startTestApi } from './api-harness.js';
 
 let set: BundleSet;
 test.before(async () => {
-  set = await makeBundleSet('demand', 1);
+  set = await makeBundleSet('demand', 2);
 });
 
 const enrolment = { store: 's1', region: 'eu-west', timezone: 'UTC', profile: 'pi5' };
@@ -71,4 +71,24 @@ test('telemetry queries are served to viewers and validate their parameters', as
   const bad = await call(api, 'GET', '/v1/telemetry/accuracy?model=demand&version=zero', api.tokens.viewer);
   t.is(errorCode(bad.json), 'FC_ERR_INVALID_REQUEST');
   t.is((await call(api, 'GET', '/v1/telemetry/scoring?deviceId=dev-1', api.tokens.viewer)).status, 200);
+});
+
+test('deploying an older version than the newest registered one is an authorized downgrade; rollbacks and the deployment list follow (issue #11)', async (t) => {
+  const api = await startTestApi(set.key, { brokerHalf: true });
+  t.teardown(() => api.close());
+  await api.registry.push(set.bundles[0].path, 'alice');
+  await api.registry.push(set.bundles[1].path, 'alice');
+  await api.fleet.enrolDevice({ id: 'dev-1', ...enrolment, tags: ['pilot'] });
+  t.is((await call(api, 'POST', '/v1/deployments', api.tokens.operator, { deploymentId: 'dep-v2', model: 'demand', ref: 2, selector: 'all' })).status, 201);
+  // v1 promoted back to Production and deployed: an explicit operator decision.
+  api.registry.promote('demand', 1, 'Production', 'alice');
+  t.is((await call(api, 'POST', '/v1/deployments', api.tokens.operator, { deploymentId: 'dep-v1', model: 'demand', selector: 'all' })).status, 201);
+  const listed = (await call(api, 'GET', '/v1/deployments', api.tokens.viewer)).json.deployments as Array<{ deploymentId: string; downgradeAuthorized: boolean; kind: string; actor: string }>;
+  t.deepEqual(listed.map((d) => [d.deploymentId, d.kind, d.downgradeAuthorized]), [['dep-v1', 'deploy', true], ['dep-v2', 'deploy', false]]);
+  t.is(errorCode((await call(api, 'GET', '/v1/deployments/nope', api.tokens.viewer)).json), 'FC_ERR_DEPLOYMENT_NOT_FOUND');
+  t.is(errorCode((await call(api, 'POST', '/v1/rollbacks', api.tokens.operator, { model: 'demand' })).json), 'FC_ERR_ROLLBACK_NO_TARGET', 'nothing below v1');
+  const rolled = await call(api, 'POST', '/v1/rollbacks', api.tokens.operator, { model: 'demand', to: 1, reason: 'test' });
+  t.is(rolled.status, 201);
+  t.like(rolled.json, { model: 'demand', from: 1, to: 1, assigned: ['dev-1'], sent: [] });
+  t.like(api.registry.history('demand').at(-1), { kind: 'rollback', version: 1, actor: 'otto', reason: 'test' });
 });

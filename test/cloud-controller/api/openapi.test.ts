@@ -1,3 +1,4 @@
+import { rollbackRequestSchema } from '../../../cloud-controller/deployments/rollback.js';
 import test from 'ava';
 import { z } from 'zod';
 import { makeSigningKey } from '../../helpers/bundle-fixtures.js';
@@ -69,15 +70,15 @@ test('the OpenAPI document lists every registered route with request bodies, par
 
   const documented = Object.entries(doc.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => routeKey(method, path))).sort();
   const registered = registeredRoutes(api);
-  t.is(registered.length, 28);
+  t.is(registered.length, 34);
   t.deepEqual(documented, registered);
 
   const operation = (method: string, path: string): Operation => doc.paths[path][method];
   const jsonBody = (op: Operation) => op.requestBody?.content['application/json']?.schema;
 
-  // Every POST documents its body, except revoke, which takes none.
-  const postsWithoutBody = Object.entries(doc.paths).filter(([, ops]) => ops.post && !ops.post.requestBody).map(([path]) => path);
-  t.deepEqual(postsWithoutBody, ['/v1/devices/{id}/revoke']);
+  // Every POST documents its body, except revoke and retire, which take none.
+  const postsWithoutBody = Object.entries(doc.paths).filter(([, ops]) => ops.post && !ops.post.requestBody).map(([path]) => path).sort();
+  t.deepEqual(postsWithoutBody, ['/v1/devices/{id}/revoke', '/v1/signing-keys/{keyId}/retire']);
 
   t.deepEqual(jsonBody(operation('post', '/v1/deployments'))?.required, ['model']);
   t.deepEqual(Object.keys(jsonBody(operation('post', '/v1/deployments'))?.properties ?? {}).sort(), ['deploymentId', 'deviceIds', 'model', 'ref', 'selector']);
@@ -88,6 +89,7 @@ test('the OpenAPI document lists every registered route with request bodies, par
   // The document's required fields are the ones zod insists on, route by route.
   const bodies: Array<[string, string, z.ZodTypeAny]> = [
     ['post', '/v1/deployments', createDeploymentSchema],
+    ['post', '/v1/rollbacks', rollbackRequestSchema],
     ['post', '/v1/devices', deviceEnrolmentSchema],
     ['post', '/v1/models/{name}/predict', predictRequestSchema(10)],
     ['post', '/v1/models/{name}/versions/{version}/stage', stageChangeBodySchema],

@@ -5,6 +5,10 @@ import type { DeploymentEvent } from '../../../protocols/messages/evt.js';
 import { deviceTopic } from '../../../protocols/topics.js';
 import { collect, connectOnce, eventually, sleep } from '../broker/mqtt-helpers.js';
 import { birth, messagesOn, startLinkHarness, waitForCount } from '../link/harness.js';
+import { trustedKeysFromPems } from '../../../protocols/bundle/keys.js';
+import { keySetSignedBy, type SigningKeysCommand } from '../../../protocols/messages/cmd/signing-keys.js';
+import { loadOrCreateControllerKey } from '../../../cloud-controller/deployments/controller-key.js';
+import { makeSigningKey } from '../../helpers/bundle-fixtures.js';
 
 const model = { name: 'demand', version: 7 };
 const bundle = { sha256: 'a'.repeat(64), size: 1234 };
@@ -71,6 +75,46 @@ test('desired state: online devices get the deploy now, an offline one on its ne
       ['dev-d3', 'sent', 1],
     ]);
     await device3.endAsync(true);
+  } finally {
+    await harness.close();
+  }
+});
+
+test('a deployment failed on an untrusted signer is re-sent under the same id when the device acks the new key set, and again on a birth that reports it failed', async (t) => {
+  const harness = await startLinkHarness();
+  try {
+    const device = await harness.device('dev-k1');
+    await device.client.publishAsync(deviceTopic('dev-k1', 'state'), JSON.stringify(birth('dev-k1', null)), { qos: 1, retain: true });
+    t.true(await eventually(async () => harness.fixture.fleet.getDevice('dev-k1').online));
+    const deployments = harness.link.deployments;
+    await deployments.deploy({ deploymentId: 'dep-k', model, bundle, deviceIds: ['dev-k1'] });
+    await waitForCount(device.inbox, 'dev-k1', 'cmd', 1);
+    const failed: DeploymentEvent = { ...envelope({ role: 'device', id: 'dev-k1' }), type: 'deployment', deploymentId: 'dep-k', model, from: 'verifying', to: 'failed', errorCode: 'FC_ERR_BUNDLE_UNTRUSTED_SIGNER' };
+    await device.client.publishAsync(deviceTopic('dev-k1', 'evt'), JSON.stringify(failed), { qos: 1 });
+    t.true(await eventually(async () => deployments.deviceStatus('dev-k1')?.status === 'failed'));
+
+    const signer = makeSigningKey();
+    deployments.keys?.trust(signer.publicKeyPem);
+    t.deepEqual(await deployments.distributeKeys(), ['dev-k1']);
+    await waitForCount(device.inbox, 'dev-k1', 'cmd', 2);
+    const keysCommand = messagesOn<SigningKeysCommand>(device.inbox, 'dev-k1', 'cmd')[1];
+    t.is(keysCommand.type, 'signing-keys');
+    t.deepEqual(keysCommand.keySet.trusted.map((key) => key.keyId), [signer.keyId]);
+    const controllerKey = trustedKeysFromPems([loadOrCreateControllerKey(harness.fixture.dataDir).publicKeyPem]);
+    t.true(keySetSignedBy(keysCommand.keySet, keysCommand.signature, controllerKey));
+
+    const acked = { ...envelope({ role: 'device', id: 'dev-k1' }), type: 'command-result', commandId: keysCommand.id, commandType: 'signing-keys', ok: true };
+    await device.client.publishAsync(deviceTopic('dev-k1', 'evt'), JSON.stringify(acked), { qos: 1 });
+    await waitForCount(device.inbox, 'dev-k1', 'cmd', 3);
+    t.like(messagesOn<DeployCmd>(device.inbox, 'dev-k1', 'cmd')[2], { type: 'deploy', deploymentId: 'dep-k' });
+
+    // Failed again (say the disk): a birth reporting that failure re-sends it once more; the key set is not re-sent (acked).
+    await device.client.publishAsync(deviceTopic('dev-k1', 'evt'), JSON.stringify({ ...failed, ...envelope({ role: 'device', id: 'dev-k1' }), errorCode: 'FC_ERR_UPDATE_STORE_IO' }), { qos: 1 });
+    t.true(await eventually(async () => deployments.deviceStatus('dev-k1')?.errorCode === 'FC_ERR_UPDATE_STORE_IO'));
+    await device.client.publishAsync(deviceTopic('dev-k1', 'state'), JSON.stringify(birth('dev-k1', null, { state: 'failed', deploymentId: 'dep-k' })), { qos: 1, retain: true });
+    await waitForCount(device.inbox, 'dev-k1', 'cmd', 4);
+    t.deepEqual(messagesOn<DeployCmd>(device.inbox, 'dev-k1', 'cmd').map((command) => command.type), ['deploy', 'signing-keys', 'deploy', 'deploy']);
+    t.is(deployments.list().length, 1, 'still the one deployment');
   } finally {
     await harness.close();
   }

@@ -124,3 +124,21 @@ test('target selectors combine tags, stores and regions', async (t) => {
   t.is(codeOf(() => fleet.listDevices('colour:red')), 'FC_ERR_INVALID_SELECTOR');
   t.is(codeOf(() => fleet.listDevices(' , ')), 'FC_ERR_INVALID_SELECTOR');
 });
+
+test('deployment events update the inventory at once: serving model, update state, no_model leaves health; stale events are ignored', async (t) => {
+  const clock = new TestClock(new Date('2026-03-01T10:00:00Z'));
+  const fleet = new Fleet(openControllerDb(tempDir()), clock.now);
+  await fleet.enrolDevice({ id: 'dev-ev', ...store1 });
+  const first = birth('dev-ev', new Date('2026-03-01T10:00:00Z'));
+  fleet.recordDeviceState('dev-ev', { ...first, activeModel: null, retainedModels: [], update: { state: 'idle', deploymentId: null }, health: { status: 'degraded', reasons: ['no_model'] } } as StateMessage);
+  const event = (to: 'downloading' | 'committed', version: number, at: string) => ({
+    ...envelope({ role: 'device', id: 'dev-ev' }, new Date(at)), type: 'deployment' as const, deploymentId: `dep-${version}`, model: { name: 'demand', version }, from: 'idle' as const, to,
+  });
+  t.like(fleet.recordDeploymentEvent('dev-ev', event('downloading', 1, '2026-03-01T10:01:00Z')).reported, { activeModel: null, updateState: 'downloading', deploymentId: 'dep-1' });
+  const committed = fleet.recordDeploymentEvent('dev-ev', event('committed', 1, '2026-03-01T10:02:00Z')).reported;
+  t.deepEqual(committed.activeModel, { name: 'demand', version: 1 });
+  t.deepEqual(committed.health, { status: 'healthy', reasons: [] });
+  t.is(committed.updateState, 'committed');
+  t.deepEqual(fleet.recordDeploymentEvent('dev-ev', event('committed', 2, '2026-03-01T10:03:00Z')).reported.retainedModels, [{ name: 'demand', version: 2 }, { name: 'demand', version: 1 }]);
+  t.deepEqual(fleet.recordDeploymentEvent('dev-ev', event('committed', 3, '2026-03-01T10:02:30Z')).reported.activeModel, { name: 'demand', version: 2 }, 'an event older than the last applied one changes nothing');
+});

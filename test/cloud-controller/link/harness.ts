@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
+import { loadOrCreateControllerKey } from '../../../cloud-controller/deployments/controller-key.js';
 import { AedesBrokerAdapter } from '../../../cloud-controller/broker/aedes-adapter.js';
 import { loadOrCreateControllerIdentity } from '../../../cloud-controller/broker/controller-identity.js';
 import { DeviceLink, type DeviceLinkOptions } from '../../../cloud-controller/link/device-link.js';
@@ -66,6 +67,8 @@ export async function startLinkHarness(
         db: fixture.db,
         sendCommand: (deviceId, command) => publish(deviceId, 'cmd', command),
         isOnline: (deviceId) => fixture.fleet.getDevice(deviceId).online,
+        onlineDeviceIds: () => fixture.fleet.listDevices().filter((device) => device.online).map((device) => device.id),
+        signer: loadOrCreateControllerKey(fixture.dataDir),
         sender,
       }),
     sender,
