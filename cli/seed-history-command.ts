@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { MAX_LOOKBACK_DAYS } from '../protocols/features/feature-names.js';
 import type { Command } from 'commander';
 import { FleetcastError } from '../protocols/errors/fleetcast-error.js';
 import { runCommand } from '../protocols/runtime/command.js';
@@ -38,7 +39,7 @@ async function seedHistory(flags: SeedFlags): Promise<SeedResult> {
   const rows = await loadRecentHistory(flags);
   const db = openAgentDb(agentDbPath(dataDir));
   try {
-    const added = new ActualsStore(db).seed(rows);
+    const added = new ActualsStore(db, MAX_LOOKBACK_DAYS).seed(rows);
     const dates = rows.map((row) => row.date).sort();
     return { ok: true, rows: rows.length, added, stores: [...new Set(rows.map((row) => row.store))].sort(), from: dates[0] ?? null, to: dates[dates.length - 1] ?? null };
   } finally {

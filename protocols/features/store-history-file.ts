@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { finiteNumber, isoDateSchema, sha256Schema } from '../envelope.js';
+import { finiteNumber, sha256Schema } from '../envelope.js';
+import { salesDateSchema } from '../data/sales-date.js';
 import { idSchema } from '../ids.js';
 import { MAX_SEED_ROWS } from './recent-history.js';
 import type { HistoryActual } from './sales-history.js';
@@ -15,7 +16,7 @@ export const MAX_STORE_HISTORY_BYTES = 128 * 1024 * 1024;
 export const storeHistoryFileSchema = z.object({
   formatVersion: z.literal(1),
   store: idSchema,
-  rows: z.array(z.object({ item: idSchema, date: isoDateSchema, units: finiteNumber.nonnegative(), price: finiteNumber.nonnegative().optional() })).max(MAX_SEED_ROWS),
+  rows: z.array(z.object({ item: idSchema, date: salesDateSchema, units: finiteNumber.nonnegative(), price: finiteNumber.nonnegative().optional() })).max(MAX_SEED_ROWS),
 });
 export type StoreHistoryFile = z.infer<typeof storeHistoryFileSchema>;
 
@@ -26,7 +27,7 @@ export const storeHistorySourceSchema = z.object({
   store: idSchema,
   rows: z.number().int().nonnegative(),
   /** Newest day held. */
-  to: isoDateSchema,
+  to: salesDateSchema,
 });
 export type StoreHistorySource = z.infer<typeof storeHistorySourceSchema>;
 

@@ -44,7 +44,7 @@ test('a flooding POS login is capped with FC_ERR_AGENT_LOGIN_OVERLOADED and anot
   const handler = new ScoreHandler({
     sender: { role: 'device', id: 'store-1' },
     engine,
-    contexts: new ModelContexts(new ActualsStore(db), logger),
+    contexts: new ModelContexts(new ActualsStore(db, 1_130), logger),
     stats: new ScoringStats(),
     served: new ServedPredictions(db),
     personal: new PersonalData(HASH_KEY_HEX, []),

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { finiteNumber, isoDateSchema } from '../../../protocols/envelope.js';
+import { finiteNumber } from '../../../protocols/envelope.js';
+import { salesDateSchema } from '../../../protocols/data/sales-date.js';
 import { FleetcastError } from '../../../protocols/errors/fleetcast-error.js';
 import { idSchema } from '../../../protocols/ids.js';
 import { storeHistorySourceSchema } from '../../../protocols/features/store-history-file.js';
@@ -12,7 +13,7 @@ const storeParams = z.object({ store: z.string() });
 /** Rows one request may carry (the API body limit bounds it too; larger stores use the CLI). */
 const MAX_ROWS_PER_REQUEST = 100_000;
 const historyBodySchema = z.object({
-  rows: z.array(z.object({ item: idSchema, date: isoDateSchema, units: finiteNumber.nonnegative(), price: finiteNumber.nonnegative().optional() })).min(1).max(MAX_ROWS_PER_REQUEST),
+  rows: z.array(z.object({ item: idSchema, date: salesDateSchema, units: finiteNumber.nonnegative(), price: finiteNumber.nonnegative().optional() })).min(1).max(MAX_ROWS_PER_REQUEST),
 });
 
 /**
