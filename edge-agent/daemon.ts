@@ -12,7 +12,7 @@ import type { ActiveModel, ActiveModelSource, AgentServices, UpdateCommands, Upl
 import { openAgentDb, type AgentDb } from './storage/db.js';
 import { Outbox, type OutboxEntry } from './storage/outbox.js';
 import { ActualsStore } from './storage/actuals-store.js';
-import { quarantineInvalidRows } from './storage/quarantine.js';
+import { outboxAccuracyDays, quarantineInvalidRows } from './storage/quarantine.js';
 import { salesDateProblem } from '../protocols/data/sales-date.js';
 import { MAX_LOOKBACK_DAYS } from '../protocols/features/feature-names.js';
 import { ServedPredictions } from './storage/served-predictions.js';
@@ -63,6 +63,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
   const sender: Sender = { role: 'device', id: config.deviceId };
   const startedAt = new Date().toISOString();
   const db = openAgentDb(join(config.dataDir, 'agent.db'));
+  const quarantinedRecords = quarantineInvalidRows(db, outboxAccuracyDays);
   const outbox = new Outbox(db, config.outboxBudgetBytes);
   // History memory: the longest look-back any feature spec may have plus the retention (issue #9).
   const actuals = new ActualsStore(db, MAX_LOOKBACK_DAYS + config.schedules.retentionDays, config.salesDates);
@@ -70,7 +71,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
   const accuracy = new AccuracyCounters(db);
   // Rows an older agent stored that today's schema refuses leave the way (never stop a start)
   // and are counted in the next heartbeat (issue #9 finding 1).
-  let quarantined = actuals.quarantined + served.quarantined
+  let quarantined = quarantinedRecords + actuals.quarantined + served.quarantined
     + quarantineInvalidRows(db, { table: 'accuracy_pending', keyColumns: ['model_name', 'model_version', 'day', 'role'], problem: (row) => salesDateProblem(row.day) });
   if (quarantined > 0) logger.warn({ rows: quarantined }, 'stored rows failing validation moved to the quarantine table');
   const personal = new PersonalData(config.privacy.hashKeyHex, config.privacy.personalFields);

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { openAgentDb } from '../../../edge-agent/storage/db.js';
 import { ActualsStore } from '../../../edge-agent/storage/actuals-store.js';
 import { ServedPredictions } from '../../../edge-agent/storage/served-predictions.js';
+import { Outbox, type OutboxEntry } from '../../../edge-agent/storage/outbox.js';
+import { outboxAccuracyDays, quarantineInvalidRows } from '../../../edge-agent/storage/quarantine.js';
+import { outboxRecordSchema } from '../../../protocols/messages/up.js';
 
 async function dbPath(): Promise<string> {
   return join(await mkdtemp(join(tmpdir(), 'fc-actuals-')), 'agent.db');
@@ -48,4 +51,21 @@ test('issue #9 finding 1: stored rows failing today’s schema are moved to quar
   const again = openAgentDb(path);
   t.is(new ActualsStore(again, 1_130).quarantined, 0);
   again.close();
+});
+
+test('queued accuracy records with a refused day (or an unreadable body) are quarantined before the outbox counts its bytes', async (t) => {
+  const path = await dbPath();
+  const db = openAgentDb(path);
+  t.is(quarantineInvalidRows(db, outboxAccuracyDays), 0, 'no outbox table yet: nothing to check, no error');
+  const outbox = new Outbox(db, 1_000_000);
+  const accuracy = (day: string): OutboxEntry => ({ kind: 'accuracy', ts: '2026-11-28T00:00:00.000Z', model: { name: 'm', version: 1 }, day, n: 1, sumAbsError: 1, sumAbsActual: 1, sumError: 1, sumSquaredError: 1, role: 'active' });
+  outbox.append([accuracy('2026-11-27'), accuracy('2026-11-26')]);
+  db.prepare("UPDATE outbox SET body = replace(body, '2026-11-26', '0050-01-01') WHERE seq = 2").run();
+  db.prepare("INSERT INTO outbox (kind, body, bytes) VALUES ('accuracy', '{not json', 73)").run();
+  t.is(quarantineInvalidRows(db, outboxAccuracyDays), 2);
+  const reopened = new Outbox(db, 1_000_000);
+  t.deepEqual(reopened.oldest(10).map((record) => record.seq), [1]);
+  t.true(reopened.oldest(10).every((record) => outboxRecordSchema.safeParse(record).success));
+  t.deepEqual((db.prepare("SELECT reason FROM quarantine WHERE source_table = 'outbox' ORDER BY id").all() as Array<{ reason: string }>).map((row) => row.reason.startsWith('unreadable') ? 'unreadable' : row.reason), ['out-of-range', 'unreadable']);
+  db.close();
 });
