@@ -2,9 +2,6 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { runCommand } from '../../protocols/runtime/command.js';
 import { createProgress } from '../../protocols/runtime/progress.js';
-import { startController } from '../controller.js';
-import { backupController } from '../backup/backup.js';
-import { restoreController } from '../backup/restore.js';
 import { withContext, withDataDirOptions, type DataDirOptions } from './cli-context.js';
 
 /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
@@ -18,8 +15,10 @@ function stopSignal(): Promise<string> {
 export function registerControllerDaemonCommands(program: Command): void {
   const controller = withDataDirOptions(program.command('controller').description('Run the controller: broker and device link, registry, fleet, REST API, batch schedules'))
     .action(async (options: DataDirOptions) => {
-      let running: Awaited<ReturnType<typeof startController>> | undefined;
+      let running: Awaited<ReturnType<typeof import('../controller.js').startController>> | undefined;
       await runCommand(options, async () => {
+        // Modules load when the command runs, so `--help` stays fast (issue #9).
+        const { startController } = await import('../controller.js');
         running = await startController({ configPath: options.config, dataDir: options.dataDir });
         return { api: running.apiUrl, docs: `${running.apiUrl}/docs`, broker: running.brokerUrl, brokerKind: running.cloudLink.adapter.kind, dataDir: running.context.config.dataDir, batchJobs: running.context.config.batch.map((job) => job.name) };
       }, (r) => `fleetcast controller running\n  api     ${r.api}  (OpenAPI ${r.docs}/json)\n  broker  ${r.broker}  (${r.brokerKind})\n  data    ${r.dataDir}`);
@@ -39,7 +38,7 @@ export function registerControllerDaemonCommands(program: Command): void {
 
   withDataDirOptions(controller.command('backup').requiredOption('--out <dir>', 'new, empty folder for the backup').description('Online backup: SQLite backup API + artifacts, with a hashed manifest'))
     .action((options: DataDirOptions & { out: string }) =>
-      runCommand(options, () => withContext(options, null, (c) => backupController(c.db, c.config.dataDir, options.out, createProgress({ json: Boolean(options.json) }))),
+      runCommand(options, () => withContext(options, null, async (c) => (await import('../backup/backup.js')).backupController(c.db, c.config.dataDir, options.out, createProgress({ json: Boolean(options.json) }))),
         (m) => `backup of ${m.files.length} files, ${Object.keys(m.tables).length} tables written to ${options.out}`));
 
   controller.command('restore')
@@ -48,5 +47,5 @@ export function registerControllerDaemonCommands(program: Command): void {
     .option('--json', 'print one JSON document on stdout')
     .description('Restore a backup into a fresh data dir, checking every file hash and table row count')
     .action((options: { from: string; dataDir: string; json?: boolean }) =>
-      runCommand(options, () => restoreController(options.from, options.dataDir, createProgress({ json: Boolean(options.json) })), (m) => `restored ${m.files.length} files into ${options.dataDir}`));
+      runCommand(options, async () => (await import('../backup/restore.js')).restoreController(options.from, options.dataDir, createProgress({ json: Boolean(options.json) })), (m) => `restored ${m.files.length} files into ${options.dataDir}`));
 }

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { runCommand } from '../../protocols/runtime/command.js';
 import type { Device } from '../fleet/schema.js';
-import { attachFleetProvisioning } from '../broker/adapter.js';
-import { createBrokerAdapter } from '../cloud-link.js';
 import type { ControllerContext } from '../controller-context.js';
 import { withContext, withDataDirOptions, type DataDirOptions } from './cli-context.js';
 
@@ -11,6 +9,7 @@ import { withContext, withDataDirOptions, type DataDirOptions } from './cli-cont
  * external Mosquitto's password file); the embedded aedes broker asks the fleet on each connect.
  */
 async function withProvisioning<T>(context: ControllerContext, action: () => Promise<T>): Promise<T> {
+  const [{ attachFleetProvisioning }, { createBrokerAdapter }] = await Promise.all([import('../broker/adapter.js'), import('../cloud-link.js')]);
   const adapter = createBrokerAdapter(context.config.broker, context);
   const detach = attachFleetProvisioning(adapter, context.fleet);
   try {

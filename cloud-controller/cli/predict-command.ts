@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { runCommand } from '../../protocols/runtime/command.js';
 import { createProgress } from '../../protocols/runtime/progress.js';
-import { Predictor } from '../predict/predictor.js';
-import { runBatchPredict } from '../predict/batch-predict.js';
 import { withContext, withDataDirOptions, type DataDirOptions } from './cli-context.js';
 
 /** `fleetcast predict --model name@ref --input x.csv --output y.csv` (issue #6 "Batch inference"). */
@@ -13,6 +11,8 @@ export function registerPredictCommand(program: Command): void {
     .requiredOption('--output <csv>', 'where to write date,store,item,units,prediction')
     .action((options: DataDirOptions & { model: string; input: string; output: string }) =>
       runCommand(options, () => withContext(options, null, async (c) => {
+        // Modules load when the command runs, so `--help` stays fast (issue #9).
+        const [{ Predictor }, { runBatchPredict }] = await Promise.all([import('../predict/predictor.js'), import('../predict/batch-predict.js')]);
         const predictor = new Predictor(c.registry, c.trustedKeys);
         try {
           return await runBatchPredict(predictor, options.model, options.input, options.output, createProgress({ json: Boolean(options.json) }));

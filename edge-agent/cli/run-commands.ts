@@ -3,10 +3,6 @@ import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { runCommand } from '../../protocols/runtime/command.js';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
-import { loadAgentConfig } from '../config/load-config.js';
-import { buildInitialConfig } from '../config/init-config.js';
-import { startAgent } from '../daemon.js';
-import { prepareAgentUpdates } from '../update/agent-updates.js';
 
 interface RunOptions {
   config?: string;
@@ -37,6 +33,10 @@ async function runDaemon(options: RunOptions): Promise<{ stopped: true }> {
   const stopRequested = new Promise<void>((resolve) => (wake = resolve));
   process.on('SIGTERM', wake);
   process.on('SIGINT', wake);
+  // Modules load when the command runs, so `--help` stays fast (issue #9).
+  const [{ loadAgentConfig }, { prepareAgentUpdates }, { startAgent }] = await Promise.all([
+    import('../config/load-config.js'), import('../update/agent-updates.js'), import('../daemon.js'),
+  ]);
   const config = await loadAgentConfig(options.config);
   const updates = await prepareAgentUpdates(config);
   const agent = await startAgent(config, {
@@ -66,6 +66,7 @@ async function initConfig(options: InitOptions): Promise<{ path: string; deviceI
   }
   const posPort = options.posPort === undefined ? undefined : Number(options.posPort);
   if (posPort !== undefined && (!Number.isInteger(posPort) || posPort < 0 || posPort > 65_535)) throw new FleetcastError('FC_ERR_USAGE', `--pos-port ${options.posPort}`);
+  const { buildInitialConfig } = await import('../config/init-config.js');
   const config = buildInitialConfig({ deviceId: options.deviceId, uplinkUrl: options.uplink, uplinkPassword: options.uplinkPassword, posPort, posHost: options.posHost, dataDir: options.dataDir });
   try {
     await writeFile(options.out, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });

@@ -5,11 +5,11 @@ import type { AgentDb } from '../storage/db.js';
 import { ModelStore } from '../model-store/model-store.js';
 import { trustedKeysFromConfig } from './trusted-keys.js';
 import { UpdateManager } from './update-manager.js';
+import { DEFAULT_KEEP_VERSIONS } from './defaults.js';
 import type { BlobTransferOptions } from './blob-download.js';
 import type { HttpTransferOptions } from './http-download.js';
 
-/** Versions kept for instant rollback when the config does not say (the active one included). */
-export const DEFAULT_KEEP_VERSIONS = 3;
+export { DEFAULT_KEEP_VERSIONS };
 
 /** Where the model store lives inside the agent's data directory. */
 export function modelStoreRoot(dataDir: string): string {

@@ -3,16 +3,8 @@ import type { z } from 'zod';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import { runCommand } from '../../protocols/runtime/command.js';
 import { createProgress, type ProgressReporter } from '../../protocols/runtime/progress.js';
-import { parseColumnMap } from '../data/ingest/column-map.js';
-import { generateSalesData, type GeneratedSalesData } from '../data/generator/generate-sales.js';
-import { parseDrifts } from '../data/generator/drift-options.js';
-import { parseGeneratorOptions } from '../data/generator/generator-options.js';
-import { granularitySchema } from '../data/ingest/daily-table.js';
-import { dateFormatSchema } from '../data/ingest/date-formats.js';
-import { inspectSalesData } from '../data/load-sales-data.js';
+import type { GeneratedSalesData } from '../data/generator/generate-sales.js';
 import type { ByteProgress } from '../data/ingest/read-raw-table.js';
-import { parseThresholds } from '../data/validation/thresholds.js';
-import { renderValidationReport } from '../data/validation/render-report.js';
 import type { ValidationReport } from '../data/validation/report-schema.js';
 
 interface GenerateFlags {
@@ -69,7 +61,11 @@ export function registerDataCommands(program: Command): void {
       const progress = createProgress({ json: Boolean(flags.json) });
       await runCommand(
         flags,
-        () => {
+        async () => {
+          // Modules load when the command runs, so `--help` stays fast (issue #9).
+          const [{ parseGeneratorOptions }, { parseDrifts }, { generateSalesData }] = await Promise.all([
+            import('../data/generator/generator-options.js'), import('../data/generator/drift-options.js'), import('../data/generator/generate-sales.js'),
+          ]);
           const stores = numberFlag(flags.stores);
           const options = parseGeneratorOptions({
             stores,
@@ -97,6 +93,11 @@ export function registerDataCommands(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(async (csv: string, flags: ValidateFlags) => {
       const progress = createProgress({ json: Boolean(flags.json) });
+      // Modules load when the command runs, so `--help` stays fast (issue #9).
+      const [{ parseColumnMap }, { granularitySchema }, { dateFormatSchema }, { parseThresholds }, { inspectSalesData }, { renderValidationReport }] = await Promise.all([
+        import('../data/ingest/column-map.js'), import('../data/ingest/daily-table.js'), import('../data/ingest/date-formats.js'),
+        import('../data/validation/thresholds.js'), import('../data/load-sales-data.js'), import('../data/validation/render-report.js'),
+      ]);
       let report: ValidationReport | undefined;
       await runCommand(
         flags,

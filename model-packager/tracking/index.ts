@@ -11,8 +11,9 @@ import type { RunMetrics, RunRecord } from './run-record.js';
 export { RunStore, type RunSummary, type RunArrays, type NewRun, type FinishedRun } from './run-store.js';
 export { runRecordSchema, runMetricsSchema, runArtifactsSchema, type RunRecord, type RunMetrics, type RunArtifacts, type IterationMetric } from './run-record.js';
 
-/** Default tracking database, relative to the working directory; `--runs-db` overrides it. */
-export const DEFAULT_RUNS_DB = '.fleetcast/runs.db';
+import { DEFAULT_RUNS_DB } from './defaults.js';
+
+export { DEFAULT_RUNS_DB };
 
 /** Opens (creating if needed) the run store at `dbPath`. */
 export function openRunStore(dbPath: string = DEFAULT_RUNS_DB): RunStore {
