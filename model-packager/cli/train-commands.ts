@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import { runCommand } from '../../protocols/runtime/command.js';
 import { createLogger } from '../../protocols/runtime/logger.js';
+import { readableJson, readableNumber } from '../../protocols/runtime/format.js';
 import { createProgress } from '../../protocols/runtime/progress.js';
 import type { StoreLocalesFile } from '../data/generator/store-locales.js';
 import type { TrainingResult } from '../train/run-training.js';
@@ -101,7 +102,7 @@ function renderRun(run: RunRecord): string {
     `created ${run.createdAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}`,
     `model ${run.modelKind ?? '-'} objective ${run.objective} target ${run.target}`,
     `data ${run.dataPath ?? '-'} sha256 ${run.dataSha256 ?? '-'}`,
-    `metrics ${run.metrics ? JSON.stringify(run.metrics) : '-'}`,
+    `metrics ${run.metrics ? readableJson(run.metrics) : '-'}`,
     `features ${run.featureNames?.join(', ') ?? '-'}`,
     `code ${run.codeVersion.packageVersion} ${run.codeVersion.gitCommit ?? ''}`,
   ].join('\n');
@@ -110,7 +111,8 @@ function renderRun(run: RunRecord): string {
 function renderComparison(comparison: RunComparison): string {
   const [a, b] = comparison.runs;
   const lines = [`metric            ${a.padEnd(30)} ${b.padEnd(30)} delta`];
-  for (const row of comparison.metrics) lines.push(`${row.metric.padEnd(17)} ${String(row.values[0] ?? 'n/a').padEnd(30)} ${String(row.values[1] ?? 'n/a').padEnd(30)} ${row.delta ?? 'n/a'}`);
+  const cell = (value: number | null): string => (value === null ? 'n/a' : readableNumber(value));
+  for (const row of comparison.metrics) lines.push(`${row.metric.padEnd(17)} ${cell(row.values[0]).padEnd(30)} ${cell(row.values[1]).padEnd(30)} ${cell(row.delta)}`);
   for (const diff of comparison.params) lines.push(`param ${diff.name}: ${JSON.stringify(diff.values[0])} → ${JSON.stringify(diff.values[1])}`);
   return lines.join('\n');
 }
