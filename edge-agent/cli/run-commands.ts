@@ -25,7 +25,7 @@ interface InitOptions {
  * Runs the daemon until SIGTERM/SIGINT. When serving starts it writes one JSON line to stdout
  * (`{"event":"ready","posPort":…}`) so supervisors and tests know the port and the start time.
  */
-async function runDaemon(options: RunOptions): Promise<{ stopped: true }> {
+async function runDaemon(options: RunOptions): Promise<{ stopped: true; pendingTimers: number }> {
   if (!options.config) throw new FleetcastError('FC_ERR_USAGE', 'fleetcast agent needs --config <agent.json> (or `fleetcast agent init`)');
   // Listen for the stop signal before anything starts, and keep listening during shutdown, so a
   // signal at any moment (even a second one) means "shut down cleanly", never Node's default kill.
@@ -56,7 +56,10 @@ async function runDaemon(options: RunOptions): Promise<{ stopped: true }> {
   process.stdout.write(`${JSON.stringify({ event: 'ready', posPort: agent.posPort, startMs: Math.round(performance.now()) })}\n`);
   await stopRequested;
   await agent.stop();
-  return { stopped: true };
+  // A supervisor waits for the exit, so nothing may hold the event loop after a clean stop (issue
+  // #11: an uncleared 2 s timer made SIGTERM take 3.5 s). Counted here so a test can see it.
+  const pendingTimers = process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+  return { stopped: true, pendingTimers };
 }
 
 async function initConfig(options: InitOptions): Promise<{ path: string; deviceId: string; posPort: number }> {
