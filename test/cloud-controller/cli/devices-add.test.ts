@@ -23,3 +23,16 @@ test('devices add without --id is a usage error (64)', async (t) => {
   const result = await runCli(['devices', 'add', '--data-dir', tempDir()]);
   t.is(result.code, 64);
 });
+
+// Interactive commands print their result, not pino lines, unless --verbose (issue #11).
+test('devices add logs nothing on stderr by default; --verbose shows the info lines', async (t) => {
+  const env = { FLEETCAST_LOG_LEVEL: undefined };
+  const quiet = await runCli(['devices', 'add', '--id', 'till-8', '--data-dir', tempDir()], { env });
+  t.is(quiet.code, 0);
+  t.regex(quiet.stdout, /^enrolled till-8$/m);
+  t.is(quiet.stderr, '');
+  const verbose = await runCli(['devices', 'add', '--id', 'till-9', '--data-dir', tempDir(), '--verbose'], { env });
+  t.is(verbose.code, 0);
+  t.regex(verbose.stderr, /"msg":"device may connect"/);
+  t.notRegex(verbose.stdout, /"msg"/);
+});
