@@ -10,10 +10,15 @@ import { cliEntry } from '../../test/helpers/paths.js';
  * spawn to exit of `fleetcast --help` and of every subcommand's `--help`, beside the baseline
  * `node -e 0` measured in the same rounds (interleaved, so machine load hits both alike).
  *
- *   node dist/bench/cli/run.js [--rounds 5]
+ *   node dist/bench/cli/run.js [--rounds 5] [--compare <other build>/dist/cli/main.js]
  */
-const roundsIndex = process.argv.indexOf('--rounds');
-const rounds = roundsIndex >= 0 ? Number(process.argv[roundsIndex + 1]) : 5;
+function option(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+const rounds = Number(option('rounds') ?? 5);
+/** Another build's `dist/cli/main.js` (e.g. before a change) whose `--help` is measured alongside. */
+const compare = option('compare');
 const TARGET_MS = 300;
 
 /** Every command path of the program: [] for the top level, then each (sub)command. */
@@ -47,6 +52,7 @@ const median = (values: number[]): number => {
 
 const cases = [
   { label: 'baseline: node -e 0', args: ['-e', '0'] },
+  ...(compare ? [{ label: `comparison: ${compare} --help`, args: [compare, '--help'] }] : []),
   ...commandPaths(buildProgram()).map((path) => ({ label: ['fleetcast', ...path, '--help'].join(' '), args: [cliEntry, ...path, '--help'] })),
 ];
 const samples = new Map<string, Sample[]>(cases.map((c) => [c.label, []]));
@@ -59,7 +65,8 @@ const rows = cases.map((c) => {
   const taken = samples.get(c.label)!;
   return { label: c.label, wall: median(taken.map((s) => s.wall)), cpu: median(taken.map((s) => s.cpu)) };
 });
-const [baseline, ...commands] = rows;
+const [baseline, ...measured] = rows;
+const commands = compare ? measured.slice(1) : measured;
 const slowest = (key: 'wall' | 'cpu') => commands.reduce((a, b) => (b[key] > a[key] ? b : a));
 console.log(`Node ${process.version}, ${rounds} rounds (interleaved), load average ${loadBefore.toFixed(2)} → ${loadavg()[0].toFixed(2)}`);
 console.log('');
