@@ -113,7 +113,7 @@ function renderComparison(comparison: RunComparison): string {
   const lines = [`metric            ${a.padEnd(30)} ${b.padEnd(30)} delta`];
   const cell = (value: number | null): string => (value === null ? 'n/a' : readableNumber(value));
   for (const row of comparison.metrics) lines.push(`${row.metric.padEnd(17)} ${cell(row.values[0]).padEnd(30)} ${cell(row.values[1]).padEnd(30)} ${cell(row.delta)}`);
-  for (const diff of comparison.params) lines.push(`param ${diff.name}: ${JSON.stringify(diff.values[0])} → ${JSON.stringify(diff.values[1])}`);
+  for (const diff of comparison.params) lines.push(`param ${diff.name}: ${readableJson(diff.values[0])} → ${readableJson(diff.values[1])}`);
   return lines.join('\n');
 }
 
