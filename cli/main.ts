@@ -1,31 +1,20 @@
-import { Command } from 'commander';
-import { registerPackagerCommands } from '../model-packager/cli/register.js';
-import { registerControllerCommands } from '../cloud-controller/cli/register.js';
-import { registerAgentCommands } from '../edge-agent/cli/register.js';
-import { registerImageCommands } from '../firmware-images/cli/register.js';
-import { PROTOCOL_VERSION } from '../protocols/version.js';
-import { registerDemoCommand } from './demo/demo-command.js';
-import { registerSeedHistoryCommand } from './seed-history-command.js';
+import { CommanderError } from 'commander';
+import { FleetcastError } from '../protocols/errors/fleetcast-error.js';
+import { reportFailure } from '../protocols/runtime/command.js';
+import { buildProgram } from './program.js';
 
-/**
- * The `fleetcast` binary. Each top-level folder registers the command groups it owns
- * (issue #2), so adding a capability never means editing another folder's commands.
- */
-export function buildProgram(): Command {
-  const program = new Command('fleetcast')
-    .description('Sales-forecasting models on in-store hardware: train, package, sign, roll out over MQTT, serve offline.')
-    .version(`fleetcast ${PROTOCOL_VERSION.agentVersion} (protocol v${PROTOCOL_VERSION.wire})`)
-    .showHelpAfterError()
-    .enablePositionalOptions();
-  registerPackagerCommands(program);
-  registerControllerCommands(program);
-  registerAgentCommands(program);
-  // Lives in cli/: it reads CSV with the packager's ingest, which edge-agent/ may not import.
-  const agent = program.commands.find((command) => command.name() === 'agent');
-  if (agent) registerSeedHistoryCommand(agent);
-  registerImageCommands(program);
-  registerDemoCommand(program);
-  return program;
+/** Turns commander's exit requests into our exit statuses: help and version 0, usage errors 64. */
+function reportCommanderExit(error: CommanderError, argv: string[]): void {
+  if (error.exitCode === 0) return;
+  if (error.code !== 'commander.help') {
+    const hint = error.code === 'commander.unknownCommand' ? ' (fleetcast --help lists the commands)' : ' (add --help for usage)';
+    reportFailure({ json: argv.includes('--json') }, new FleetcastError('FC_ERR_USAGE', `${error.message.replace(/^error: /, '')}${hint}`));
+  } else reportFailure({ json: false }, new FleetcastError('FC_ERR_USAGE', 'choose a command (listed above)'));
 }
 
-await buildProgram().parseAsync(process.argv);
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (error) {
+  if (!(error instanceof CommanderError)) throw error;
+  reportCommanderExit(error, process.argv);
+}

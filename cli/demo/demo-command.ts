@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { runCommand } from '../../protocols/runtime/command.js';
 import { createProgress } from '../../protocols/runtime/progress.js';
-import { runDemo, type DemoResult } from './run-demo.js';
+import type { DemoResult } from './run-demo.js';
 
 /** `fleetcast demo`: the whole pipeline on one machine with simulated stores. */
 export function registerDemoCommand(program: Command): void {
@@ -18,8 +18,9 @@ export function registerDemoCommand(program: Command): void {
     .action((options: { dir: string; stores: string; items: string; days: string; seed: string; keep?: boolean; json?: boolean }) =>
       runCommand(
         options,
-        () =>
-          runDemo(
+        async () =>
+          // Loaded when the demo runs, so `--help` stays fast (issue #9).
+          (await import('./run-demo.js')).runDemo(
             { dir: options.dir, stores: Number(options.stores), items: Number(options.items), days: Number(options.days), seed: Number(options.seed), keep: Boolean(options.keep) },
             createProgress({ json: Boolean(options.json) }),
           ),

@@ -5,7 +5,6 @@ import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import type { ScoreRow } from '../../protocols/messages/pos/score-request.js';
 import type { ActualRow } from '../../protocols/messages/pos/actuals.js';
 import { runStep, startDaemon, type Daemon } from './child-processes.js';
-import { freePort } from './free-port.js';
 import { PosClient } from './pos-client.js';
 import { readDemoSales } from './demo-sales.js';
 
@@ -93,8 +92,9 @@ export async function runDemo(options: DemoOptions, progress: ProgressReporter):
 
     const controllerDir = join(dir, 'controller');
     const controllerConfigPath = join(dir, 'controller.json');
-    const [apiPort, brokerPort] = [await freePort(), await freePort()];
-    writeFileSync(controllerConfigPath, JSON.stringify({ dataDir: controllerDir, api: { port: apiPort }, broker: { kind: 'aedes', port: brokerPort }, trustedKeys: [key.publicKeyPath] }, null, 2));
+    // Port 0 everywhere: each daemon binds a free port and reports it, so no port is probed
+    // first and raced for by another process (issue #9).
+    writeFileSync(controllerConfigPath, JSON.stringify({ dataDir: controllerDir, api: { port: 0 }, broker: { kind: 'aedes', port: 0 }, trustedKeys: [key.publicKeyPath] }, null, 2));
     const controller = await startDaemon(['controller', '--config', controllerConfigPath, '--json'], 'api');
     daemons.push(controller);
     const api = String(controller.ready.api);
@@ -110,15 +110,15 @@ export async function runDemo(options: DemoOptions, progress: ProgressReporter):
       const enrolled = await runStep<{ secret: string }>(['devices', 'add', '--id', deviceId, '--store', store, '--region', 'eu-central', '--timezone', 'Europe/Berlin', '--tags', 'demo', '--profile', 'generic', ...cfg]);
       const agentConfigPath = join(dir, 'agents', deviceId, 'agent.json');
       mkdirSync(join(dir, 'agents', deviceId), { recursive: true });
-      const posPort = await freePort();
-      await runStep(['agent', 'init', '--out', agentConfigPath, '--device-id', deviceId, '--uplink', broker, '--uplink-password', enrolled.secret, '--pos-port', String(posPort)]);
+      await runStep(['agent', 'init', '--out', agentConfigPath, '--device-id', deviceId, '--uplink', broker, '--uplink-password', enrolled.secret, '--pos-port', '0']);
       const agentConfig = JSON.parse(readFileSync(agentConfigPath, 'utf8')) as { trustedKeys: Record<string, string>; pos: { users: Array<{ username: string; password: string }> }; schedules: { flushIntervalSec: number } };
       agentConfig.trustedKeys = { [key.keyId]: readFileSync(key.publicKeyPath, 'utf8') };
       // Report upstream every 2 s instead of 10 so the demo shows the accuracy loop promptly.
       agentConfig.schedules.flushIntervalSec = 2;
       writeFileSync(agentConfigPath, JSON.stringify(agentConfig, null, 2));
-      daemons.push(await startDaemon(['agent', '--config', agentConfigPath], 'event'));
-      stores.push({ deviceId, store, posPort, posUser: agentConfig.pos.users[0] });
+      const agent = await startDaemon(['agent', '--config', agentConfigPath], 'event');
+      daemons.push(agent);
+      stores.push({ deviceId, store, posPort: Number(agent.ready.posPort), posUser: agentConfig.pos.users[0] });
     }
     advance('agents running');
 

@@ -2,8 +2,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { runCommand, type CommonOptions } from '../../protocols/runtime/command.js';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
-import { loadOrCreateControllerIdentity } from '../broker/controller-identity.js';
-import { writeMosquittoConfig, type MosquittoConfigFiles } from '../broker/mosquitto/config-writer.js';
+import type { MosquittoConfigFiles } from '../broker/mosquitto/config-writer.js';
 
 /** Options of `fleetcast broker mosquitto-config`. */
 interface MosquittoConfigCommandOptions extends CommonOptions {
@@ -49,15 +48,18 @@ export function registerBrokerCommands(program: Command): void {
     .action((options: MosquittoConfigCommandOptions) =>
       runCommand<MosquittoConfigFiles>(
         options,
-        () =>
-          writeMosquittoConfig({
+        async () => {
+          // Modules load when the command runs, so `--help` stays fast (issue #9).
+          const [{ writeMosquittoConfig }, { loadOrCreateControllerIdentity }] = await Promise.all([import('../broker/mosquitto/config-writer.js'), import('../broker/controller-identity.js')]);
+          return writeMosquittoConfig({
             outDir: options.out,
             controllerIdentity: loadOrCreateControllerIdentity(join(options.dataDir, 'broker')),
             port: port(options.port, '--port'),
             tls: options.tls ? { port: port(options.tlsPort, '--tls-port'), hostnames: options.hostname } : undefined,
             host: options.host,
             runAsUser: options.runAsUser,
-          }),
+          });
+        },
         (files) =>
           [
             `wrote ${files.config}`,

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { openControllerContext, type ControllerContext } from '../controller-context.js';
+import type { ControllerContext } from '../controller-context.js';
 
 /** Options every data-dir command accepts. */
 export interface DataDirOptions {
@@ -31,6 +31,8 @@ export function cliActor(options: DataDirOptions): string {
  * is written to the same audit log as API calls, with its outcome.
  */
 export async function withContext<T>(options: DataDirOptions, audit: string | null, action: (context: ControllerContext) => Promise<T> | T): Promise<T> {
+  // Loaded here, not at import, so command definitions stay cheap and `--help` fast (issue #9).
+  const { openControllerContext } = await import('../controller-context.js');
   const context = openControllerContext({ configPath: options.config, dataDir: options.dataDir });
   try {
     const result = await action(context);

@@ -2,14 +2,8 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { runCommand } from '../../protocols/runtime/command.js';
 import { createProgress } from '../../protocols/runtime/progress.js';
-import { startController } from '../controller.js';
-import { backupController } from '../backup/backup.js';
-import { restoreController } from '../backup/restore.js';
 import { writeFile } from 'node:fs/promises';
-import { loadControllerConfig } from '../config/load.js';
-import { loadOrCreateControllerKey } from '../deployments/controller-key.js';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
-import { publishLocalEndpoint } from './api-client.js';
 import { withContext, withDataDirOptions, type DataDirOptions } from './cli-context.js';
 
 /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
@@ -23,14 +17,16 @@ function stopSignal(): Promise<string> {
 export function registerControllerDaemonCommands(program: Command): void {
   const controller = withDataDirOptions(program.command('controller').description('Run the controller: broker and device link, registry, fleet, REST API, batch schedules'))
     .action(async (options: DataDirOptions) => {
-      let running: Awaited<ReturnType<typeof startController>> | undefined;
+      let running: Awaited<ReturnType<typeof import('../controller.js').startController>> | undefined;
       await runCommand(options, async () => {
+        // Modules load when the command runs, so `--help` stays fast (issue #9).
+        const { startController } = await import('../controller.js');
         running = await startController({ configPath: options.config, dataDir: options.dataDir });
         return { api: running.apiUrl, docs: `${running.apiUrl}/docs`, broker: running.brokerUrl, brokerKind: running.cloudLink.adapter.kind, dataDir: running.context.config.dataDir, batchJobs: running.context.config.batch.map((job) => job.name) };
       }, (r) => `fleetcast controller running\n  api     ${r.api}  (OpenAPI ${r.docs}/json)\n  broker  ${r.broker}  (${r.brokerKind})\n  data    ${r.dataDir}`);
       if (!running) return;
       // Local `deploy`, `status`, `rollback`, `keys trust` find the daemon through this file (issue #11).
-      const unpublish = publishLocalEndpoint(running.context.config.dataDir, running.apiUrl, running.context.tokens);
+      const unpublish = (await import('./api-client.js')).publishLocalEndpoint(running.context.config.dataDir, running.apiUrl, running.context.tokens);
       await stopSignal();
       unpublish();
       await running.stop();
@@ -39,6 +35,8 @@ export function registerControllerDaemonCommands(program: Command): void {
   withDataDirOptions(controller.command('key').option('--out <file>', 'also write the public key PEM to this file').description('The controller\'s public key: give it to agents (`agent init --controller-key`) so they honour rollbacks and key rotations'))
     .action((options: DataDirOptions & { out?: string }) =>
       runCommand(options, async () => {
+        const { loadOrCreateControllerKey } = await import('../deployments/controller-key.js');
+        const { loadControllerConfig } = await import('../config/load.js');
         const key = loadOrCreateControllerKey(loadControllerConfig({ configPath: options.config, dataDir: options.dataDir }).dataDir);
         if (options.out) {
           await writeFile(options.out, key.publicKeyPem).catch((error: unknown) => {
@@ -59,7 +57,7 @@ export function registerControllerDaemonCommands(program: Command): void {
 
   withDataDirOptions(controller.command('backup').requiredOption('--out <dir>', 'new, empty folder for the backup').description('Online backup: SQLite backup API + artifacts, with a hashed manifest'))
     .action((options: DataDirOptions & { out: string }) =>
-      runCommand(options, () => withContext(options, null, (c) => backupController(c.db, c.config.dataDir, options.out, createProgress({ json: Boolean(options.json) }))),
+      runCommand(options, () => withContext(options, null, async (c) => (await import('../backup/backup.js')).backupController(c.db, c.config.dataDir, options.out, createProgress({ json: Boolean(options.json) }))),
         (m) => `backup of ${m.files.length} files, ${Object.keys(m.tables).length} tables written to ${options.out}`));
 
   controller.command('restore')
@@ -68,5 +66,5 @@ export function registerControllerDaemonCommands(program: Command): void {
     .option('--json', 'print one JSON document on stdout')
     .description('Restore a backup into a fresh data dir, checking every file hash and table row count')
     .action((options: { from: string; dataDir: string; json?: boolean }) =>
-      runCommand(options, () => restoreController(options.from, options.dataDir, createProgress({ json: Boolean(options.json) })), (m) => `restored ${m.files.length} files into ${options.dataDir}`));
+      runCommand(options, async () => (await import('../backup/restore.js')).restoreController(options.from, options.dataDir, createProgress({ json: Boolean(options.json) })), (m) => `restored ${m.files.length} files into ${options.dataDir}`));
 }

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { runCommand } from '../../protocols/runtime/command.js';
 import type { Device } from '../fleet/schema.js';
-import { attachFleetProvisioning } from '../broker/adapter.js';
-import { createBrokerAdapter } from '../cloud-link.js';
 import type { ControllerContext } from '../controller-context.js';
 import { withContext, withDataDirOptions, type DataDirOptions } from './cli-context.js';
 
@@ -11,6 +9,7 @@ import { withContext, withDataDirOptions, type DataDirOptions } from './cli-cont
  * external Mosquitto's password file); the embedded aedes broker asks the fleet on each connect.
  */
 async function withProvisioning<T>(context: ControllerContext, action: () => Promise<T>): Promise<T> {
+  const [{ attachFleetProvisioning }, { createBrokerAdapter }] = await Promise.all([import('../broker/adapter.js'), import('../cloud-link.js')]);
   const adapter = createBrokerAdapter(context.config.broker, context);
   const detach = attachFleetProvisioning(adapter, context.fleet);
   try {
@@ -29,28 +28,37 @@ function deviceLine(d: Device): string {
 }
 
 interface AddOptions extends DataDirOptions {
+  /** Device id: the uplink client id and username. The only required option (issue #11). */
   id: string;
-  store: string;
+  /** Store the device serves (default: the device id, one device per store). */
+  store?: string;
+  /** Region for target selectors. */
   region: string;
+  /** IANA zone the store schedules nightly work in (default: the controller's). */
   timezone: string;
+  /** Comma-separated tags for target selectors. */
   tags?: string;
+  /** Hardware profile. */
   profile: string;
 }
+
+/** The zone this controller runs in: the natural default for stores enrolled from it. */
+const controllerTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /** `fleetcast devices add|revoke|list|show` (issue #6 "Fleet"). */
 export function registerDeviceCommands(program: Command): void {
   const devices = program.command('devices').description('Enrol, list and revoke store devices');
 
-  withDataDirOptions(devices.command('add').description('Enrol a device and print its secret (shown only this once; stored hashed)'))
-    .requiredOption('--id <deviceId>')
-    .requiredOption('--store <store>')
-    .requiredOption('--region <region>')
-    .requiredOption('--timezone <iana>', 'e.g. Europe/Berlin')
+  withDataDirOptions(devices.command('add').description('Enrol a device and print its secret (shown only this once; stored hashed). Only --id is required.'))
+    .requiredOption('--id <deviceId>', 'required: device id (its uplink client id and username)')
+    .option('--store <store>', 'store the device serves (default: the device id)')
+    .option('--region <region>', 'region for target selectors', 'default')
+    .option('--timezone <iana>', 'time zone of the store, e.g. Europe/Berlin', controllerTimeZone())
     .option('--tags <a,b>', 'comma-separated tags for target selectors')
-    .requiredOption('--profile <profile>', 'hardware profile')
+    .option('--profile <profile>', 'hardware profile', 'generic')
     .action((options: AddOptions) =>
       runCommand(options, () => withContext(options, 'devices add', (c) => withProvisioning(c, () => c.fleet.enrolDevice({
-        id: options.id, store: options.store, region: options.region, timezone: options.timezone, profile: options.profile,
+        id: options.id, store: options.store ?? options.id, region: options.region, timezone: options.timezone, profile: options.profile,
         tags: options.tags ? options.tags.split(',').map((tag) => tag.trim()).filter(Boolean) : [],
       }))), (r) => `enrolled ${r.device.id}\nsecret: ${r.secret}\n(this secret is shown once; store it in the device's agent config)`));
 

@@ -3,8 +3,6 @@ import { runCommand } from '../../protocols/runtime/command.js';
 import { granularitySchema } from '../../model-packager/data/ingest/daily-table.js';
 import { usageFlag } from '../../model-packager/cli/sales-flags.js';
 import { createProgress } from '../../protocols/runtime/progress.js';
-import { Predictor } from '../predict/predictor.js';
-import { runBatchPredict } from '../predict/batch-predict.js';
 import { withContext, withDataDirOptions, type DataDirOptions } from './cli-context.js';
 
 /** `fleetcast predict --model name@ref --input x.csv --output y.csv` (issue #6 "Batch inference"). */
@@ -16,6 +14,8 @@ export function registerPredictCommand(program: Command): void {
     .option('--granularity <daily|transactions>', 'daily rows, or transactions summed per day with zero-sales days filled in (as `train --granularity transactions`)', 'daily')
     .action((options: DataDirOptions & { model: string; input: string; output: string; granularity?: string }) =>
       runCommand(options, () => withContext(options, null, async (c) => {
+        // Modules load when the command runs, so `--help` stays fast (issue #9).
+        const [{ Predictor }, { runBatchPredict }] = await Promise.all([import('../predict/predictor.js'), import('../predict/batch-predict.js')]);
         const predictor = new Predictor(c.registry, c.trustedKeys);
         try {
           const granularity = usageFlag(granularitySchema, options.granularity, '--granularity');

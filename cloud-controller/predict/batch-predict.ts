@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import type { ModelRef } from '../../protocols/envelope.js';
 import { SalesHistory } from '../../protocols/features/sales-history.js';
+import { readableNumber } from '../../protocols/runtime/format.js';
 import type { ProgressReporter } from '../../protocols/runtime/progress.js';
 import type { Predictor } from './predictor.js';
 import { readBatchCsv } from './batch-csv.js';
@@ -28,7 +29,8 @@ export function parseModelSpec(spec: string): { name: string; ref: string } {
 }
 
 function csvCell(value: string | number | undefined): string {
-  return value === undefined ? '' : String(value);
+  // Six significant digits: all a float32 model output holds, without 17-digit noise (issue #11).
+  return value === undefined ? '' : typeof value === 'number' ? readableNumber(value, 6) : value;
 }
 
 /**

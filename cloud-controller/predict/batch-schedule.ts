@@ -66,6 +66,7 @@ export interface BatchRunRecord {
  */
 export class BatchScheduler {
   private readonly tasks: ScheduledTask[] = [];
+  private readonly runListeners = new Set<(run: BatchRunRecord) => void>();
 
   constructor(private readonly db: ControllerDb, private readonly sources: BatchJobSources, private readonly logger: Logger) {
     db.exec(`CREATE TABLE IF NOT EXISTS batch_runs (
@@ -113,7 +114,15 @@ export class BatchScheduler {
     const inserted = this.db
       .prepare('INSERT INTO batch_runs (job, started_at, finished_at, model, rows, output, result) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(record.job, record.started_at, new Date().toISOString(), record.model, record.rows, record.output, record.result);
-    return this.db.prepare('SELECT * FROM batch_runs WHERE id = ?').get(inserted.lastInsertRowid) as BatchRunRecord;
+    const stored = this.db.prepare('SELECT * FROM batch_runs WHERE id = ?').get(inserted.lastInsertRowid) as BatchRunRecord;
+    for (const listener of this.runListeners) listener(stored);
+    return stored;
+  }
+
+  /** Calls `listener` with every run once it is recorded, so callers wait for the event, not poll (issue #9). */
+  onRun(listener: (run: BatchRunRecord) => void): () => void {
+    this.runListeners.add(listener);
+    return () => this.runListeners.delete(listener);
   }
 
   /** Recent runs, newest first. */

@@ -7,7 +7,7 @@ import type { ControllerDb } from '../storage/db.js';
 import { artifactPath, putArtifact } from '../storage/artifacts.js';
 import { createRegistryTables } from './tables.js';
 import {
-  aliasNameSchema, stageSchema, tagKeySchema,
+  aliasNameSchema, stageNamed, stageSchema, tagKeySchema,
   type ApprovalRequest, type HistoryEntry, type ModelVersion, type PromotionResult, type ResolvedModelVersion, type Stage,
 } from './schema.js';
 
@@ -148,7 +148,7 @@ export class Registry {
   resolveRef(name: string, ref: number | string): number {
     assertValidId(name, 'model name');
     if (typeof ref === 'number' || /^\d+$/.test(ref)) return Number(ref);
-    const stage = stageSchema.safeParse(ref);
+    const stage = stageSchema.safeParse(stageNamed(ref) ?? ref);
     if (stage.success) {
       const row = this.db.prepare('SELECT MAX(version) AS version FROM model_versions WHERE name = ? AND stage = ?').get(name, stage.data) as { version: number | null };
       if (row.version === null) throw new FleetcastError('FC_ERR_MODEL_NOT_FOUND', `${name}@${ref}`, { name, ref });
@@ -165,8 +165,8 @@ export class Registry {
    * `requireProductionApproval`, a Production promotion only opens an approval request.
    */
   promote(name: string, version: number, stageInput: string, actor: string, reason: string | null = null): PromotionResult {
-    const stage = stageSchema.safeParse(stageInput);
-    if (!stage.success) throw invalid(`unknown stage ${stageInput}`);
+    const stage = stageSchema.safeParse(stageNamed(stageInput) ?? stageInput);
+    if (!stage.success) throw invalid(`unknown stage ${stageInput}; the stages are ${stageSchema.options.join(', ')} (any case)`);
     const row = this.requireVersionRow(name, version);
     if (row.stage === stage.data) throw new FleetcastError('FC_ERR_INVALID_STAGE_CHANGE', `${name}@${version} is already ${stage.data}`, { name, version, stage: stage.data });
     if (stage.data === 'Production' && this.options.requireProductionApproval) {

@@ -7,6 +7,11 @@ import { bundleManifestSchema } from '../../protocols/bundle/manifest.js';
 export const stageSchema = z.enum(['Development', 'Staging', 'Production', 'Archived']);
 export type Stage = z.infer<typeof stageSchema>;
 
+/** The stage `input` names in any case (`production` → `Production`), for operators typing it (issue #11). */
+export function stageNamed(input: string): Stage | undefined {
+  return stageSchema.options.find((stage) => stage.toLowerCase() === input.toLowerCase());
+}
+
 /**
  * An alias name (`champion`, `challenger`, custom). Numbers and stage names are refused so that
  * `name@ref` stays unambiguous: a ref is a version number, a stage, or an alias.

@@ -70,9 +70,18 @@ export class TelemetryQueries {
   }
 
   /** Accuracy of `model@version` across the fleet (or `deviceIds`), days `fromDay..toDay` inclusive. */
-  accuracySummary(input: { model: string; version: number; role?: 'active' | 'shadow'; fromDay?: string; toDay?: string; deviceIds?: string[] }): AccuracySummary {
-    const params: Record<string, string | number> = { model: input.model, version: input.version, role: input.role ?? 'active' };
-    const clauses = ["kind = 'accuracy'", 'model_name = @model', 'model_version = @version', "json_extract(body, '$.role') = @role"];
+  accuracySummary(input: { model?: string; version?: number; role?: 'active' | 'shadow'; fromDay?: string; toDay?: string; deviceIds?: string[] }): AccuracySummary {
+    const params: Record<string, string | number> = { role: input.role ?? 'active' };
+    const clauses = ["kind = 'accuracy'", "json_extract(body, '$.role') = @role"];
+    // No model: the whole fleet, whatever each store serves (issue #11).
+    if (input.model !== undefined) {
+      clauses.push('model_name = @model');
+      params.model = input.model;
+    }
+    if (input.version !== undefined) {
+      clauses.push('model_version = @version');
+      params.version = input.version;
+    }
     if (input.fromDay) {
       clauses.push("json_extract(body, '$.day') >= @fromDay");
       params.fromDay = input.fromDay;

@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { trustedKeysFromPems, type TrustedKeys } from '../../protocols/bundle/keys.js';
+import type { TrustedKeys } from '../../protocols/bundle/keys.js';
 import type { ServingPrecision } from '../../protocols/bundle/serving-precision.js';
 import type { ErrorCode } from '../../protocols/errors/catalog.js';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
@@ -10,12 +10,7 @@ import type { ModelRef } from '../../protocols/envelope.js';
 import { runCommand } from '../../protocols/runtime/command.js';
 import { createLogger } from '../../protocols/runtime/logger.js';
 import { createProgress } from '../../protocols/runtime/progress.js';
-import { loadAgentConfig } from '../config/load-config.js';
-import { openAgentDb } from '../storage/db.js';
-import { ModelStore } from '../model-store/model-store.js';
-import { DEFAULT_KEEP_VERSIONS, agentDbPath, modelStoreRoot } from '../update/agent-updates.js';
-import { SigningKeyRing, trustedKeysFromConfig } from '../update/trusted-keys.js';
-import { UpdateManager } from '../update/update-manager.js';
+import { DEFAULT_KEEP_VERSIONS } from '../update/defaults.js';
 import type { UpdateState } from '../update/states.js';
 
 interface InstallOptions {
@@ -45,6 +40,9 @@ const STEPS: UpdateState[] = ['verifying', 'staging', 'activating', 'committed']
 async function resolveSettings(options: InstallOptions): Promise<{ dataDir: string; deviceId: string; trustedKeys: TrustedKeys }> {
   let dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
   let deviceId = 'offline-install';
+  const [{ loadAgentConfig }, { trustedKeysFromConfig }, { trustedKeysFromPems }] = await Promise.all([
+    import('../config/load-config.js'), import('../update/trusted-keys.js'), import('../../protocols/bundle/keys.js'),
+  ]);
   const keys = new Map<string, KeyObject>();
   if (options.config) {
     const config = await loadAgentConfig(options.config);
@@ -73,6 +71,10 @@ async function install(bundlePath: string, options: InstallOptions): Promise<Ins
   const settings = await resolveSettings(options);
   const keepVersions = options.keepVersions === undefined ? DEFAULT_KEEP_VERSIONS : Number(options.keepVersions);
   if (!Number.isInteger(keepVersions) || keepVersions < 1 || keepVersions > 100) throw new FleetcastError('FC_ERR_USAGE', `--keep-versions ${options.keepVersions}`);
+  // Modules load when the command runs, so `--help` stays fast (issue #9).
+  const [{ ModelStore }, { openAgentDb }, { agentDbPath, modelStoreRoot }, { UpdateManager }, { SigningKeyRing }] = await Promise.all([
+    import('../model-store/model-store.js'), import('../storage/db.js'), import('../update/agent-updates.js'), import('../update/update-manager.js'), import('../update/trusted-keys.js'),
+  ]);
   const logger = createLogger('agent-install');
   const progress = createProgress({ json: !!options.json });
   const store = await ModelStore.open({ root: modelStoreRoot(settings.dataDir), keepVersions });

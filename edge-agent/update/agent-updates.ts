@@ -7,11 +7,11 @@ import { SigningKeyRing, trustedKeysFromConfig } from './trusted-keys.js';
 import { DEFAULT_BLOB, UpdateManager } from './update-manager.js';
 import { fetchStoreHistory } from '../history/fetch-store-history.js';
 import type { StoreHistorySource } from '../../protocols/features/store-history-file.js';
+import { DEFAULT_KEEP_VERSIONS } from './defaults.js';
 import type { BlobTransferOptions } from './blob-download.js';
 import type { HttpTransferOptions } from './http-download.js';
 
-/** Versions kept for instant rollback when the config does not say (the active one included). */
-export const DEFAULT_KEEP_VERSIONS = 3;
+export { DEFAULT_KEEP_VERSIONS };
 
 /** Where the model store lives inside the agent's data directory. */
 export function modelStoreRoot(dataDir: string): string {

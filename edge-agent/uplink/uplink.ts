@@ -91,7 +91,10 @@ export class Uplink implements UplinkPort {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     if (this.online) {
       const offline: OfflineState = { ...envelope(this.sender), type: 'offline', online: false, reason: 'shutdown' };
-      await Promise.race([this.publish('state', offline, { retain: true }).catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+      // The bound must not outlive the publish: an uncleared 2 s timer held the process up after a clean stop (issue #11).
+      let bound: NodeJS.Timeout | undefined;
+      await Promise.race([this.publish('state', offline, { retain: true }).catch(() => undefined), new Promise((resolve) => (bound = setTimeout(resolve, 2_000)))]);
+      clearTimeout(bound);
     }
     await new Promise<void>((resolve) => this.client.end(false, {}, () => resolve()));
   }

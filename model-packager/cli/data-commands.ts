@@ -1,14 +1,8 @@
 import type { Command } from 'commander';
 import { runCommand } from '../../protocols/runtime/command.js';
 import { createProgress, type ProgressReporter } from '../../protocols/runtime/progress.js';
-import { generateSalesData, type GeneratedSalesData } from '../data/generator/generate-sales.js';
-import { parseDrifts } from '../data/generator/drift-options.js';
-import { generatorGranularitySchema, generatorProfileSchema, parseGeneratorOptions } from '../data/generator/generator-options.js';
-import { inspectSalesData, loadSalesData } from '../data/load-sales-data.js';
-import { writeDailyCsv } from '../data/ingest/write-daily-csv.js';
-import { salesInputOptions, usageFlag, withByteProgress, withSalesInputOptions, type SalesInputFlags } from './sales-flags.js';
-import { parseThresholds } from '../data/validation/thresholds.js';
-import { renderValidationReport } from '../data/validation/render-report.js';
+import type { GeneratedSalesData } from '../data/generator/generate-sales.js';
+import { usageFlag, withByteProgress, withSalesInputOptions, type SalesInputFlags } from './sales-flags.js';
 import type { ValidationReport } from '../data/validation/report-schema.js';
 
 interface GenerateFlags {
@@ -65,7 +59,11 @@ export function registerDataCommands(program: Command): void {
       const progress = createProgress({ json: Boolean(flags.json) });
       await runCommand(
         flags,
-        () => {
+        async () => {
+          // Modules load when the command runs, so `--help` stays fast (issue #9).
+          const [{ parseGeneratorOptions, generatorGranularitySchema, generatorProfileSchema }, { parseDrifts }, { generateSalesData }] = await Promise.all([
+            import('../data/generator/generator-options.js'), import('../data/generator/drift-options.js'), import('../data/generator/generate-sales.js'),
+          ]);
           const stores = numberFlag(flags.stores);
           const options = parseGeneratorOptions({
             stores,
@@ -94,6 +92,10 @@ export function registerDataCommands(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(async (csv: string, flags: ValidateFlags) => {
       const progress = createProgress({ json: Boolean(flags.json) });
+      // Modules load when the command runs, so `--help` stays fast (issue #9).
+      const [{ salesInputOptions }, { parseThresholds }, { inspectSalesData }, { renderValidationReport }] = await Promise.all([
+        import('./sales-input-options.js'), import('../data/validation/thresholds.js'), import('../data/load-sales-data.js'), import('../data/validation/render-report.js'),
+      ]);
       let report: ValidationReport | undefined;
       await runCommand(
         flags,
@@ -122,6 +124,10 @@ export function registerDataCommands(program: Command): void {
       await runCommand(
         flags,
         async () => {
+          // Modules load when the command runs, so `--help` stays fast (issue #9).
+          const [{ salesInputOptions }, { loadSalesData }, { writeDailyCsv }] = await Promise.all([
+            import('./sales-input-options.js'), import('../data/load-sales-data.js'), import('../data/ingest/write-daily-csv.js'),
+          ]);
           const options = { ...salesInputOptions(flags), failOnCritical: !flags.allowInvalidData };
           const loaded = await withByteProgress(progress, 'read', (onBytes) => loadSalesData(csv, options, onBytes));
           const sha256 = await withProgress(progress, loaded.rows.length, 'write', (report) => writeDailyCsv(flags.out, loaded.rows, loaded.columns, report));

@@ -1,16 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { verifyBundle } from '../../protocols/bundle/verify-bundle.js';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import { runCommand, type CommonOptions } from '../../protocols/runtime/command.js';
 import { createProgress } from '../../protocols/runtime/progress.js';
 import type { AssembledBundle } from '../package/assemble-bundle.js';
-import { inspectBundle, renderInspection } from '../package/inspect-bundle.js';
-import { packageExternal } from '../package/package-external.js';
-import { packageRun } from '../package/package-run.js';
-import { readSigningKey, writeSigningKey } from '../package/signing-keys.js';
-import { loadTrustedKeys } from '../package/trust-files.js';
-import { assertBeatsBaselines, DEFAULT_RUNS_DB, getRun } from '../tracking/index.js';
+import type { BundleInspection } from '../package/inspect-bundle.js';
+import { DEFAULT_RUNS_DB } from '../tracking/defaults.js';
 
 /** Largest bundle `package` writes by default: store links are slow and agents keep two versions. */
 const DEFAULT_MAX_BUNDLE_BYTES = 2 * 1024 * 1024;
@@ -44,8 +39,13 @@ interface PackageOptions extends CommonOptions {
 async function packageAction(options: PackageOptions): Promise<Record<string, unknown>> {
   if (Boolean(options.run) === Boolean(options.onnx)) throw new FleetcastError('FC_ERR_PACKAGE_INPUT_INVALID', 'give exactly one of --run or --onnx');
   if (options.quantize !== undefined && options.quantize !== 'int8') throw new FleetcastError('FC_ERR_PACKAGE_INPUT_INVALID', '--quantize takes only int8');
+  // Modules load when the command runs, so `--help` stays fast (issue #9).
+  const { readSigningKey } = await import('../package/signing-keys.js');
   // A run that loses to a baseline is refused before anything is read or built (issue #10).
-  if (options.run) assertBeatsBaselines(options.run, getRun(options.run, options.runsDb ?? DEFAULT_RUNS_DB).metrics, Boolean(options.allowWorseThanBaseline));
+  if (options.run) {
+    const { assertBeatsBaselines, getRun } = await import('../tracking/index.js');
+    assertBeatsBaselines(options.run, getRun(options.run, options.runsDb ?? DEFAULT_RUNS_DB).metrics, Boolean(options.allowWorseThanBaseline));
+  }
   const { privateKey } = await readSigningKey(options.key);
   const progress = createProgress({ json: Boolean(options.json) });
   const version = options.version === undefined ? undefined : positiveInt(options.version, '--version');
@@ -53,10 +53,12 @@ async function packageAction(options: PackageOptions): Promise<Record<string, un
   if (options.onnx) {
     if (!options.inputSchema || !options.reference) throw new FleetcastError('FC_ERR_PACKAGE_INPUT_INVALID', '--onnx needs --input-schema and --reference');
     if (!options.name) throw new FleetcastError('FC_ERR_PACKAGE_INPUT_INVALID', '--onnx needs --name');
+    const { packageExternal } = await import('../package/package-external.js');
     built = await packageExternal({ onnxPath: options.onnx, inputSchemaPath: options.inputSchema, referenceCsvPath: options.reference, name: options.name, version: version ?? 1, privateKey, minAgentVersion: options.minAgentVersion, progress });
   } else {
     const maxRelativeIncrease = options.maxWapeIncrease === undefined ? undefined : Number(options.maxWapeIncrease);
     if (maxRelativeIncrease !== undefined && !(maxRelativeIncrease >= 0)) throw new FleetcastError('FC_ERR_PACKAGE_INPUT_INVALID', '--max-wape-increase must be a fraction ≥ 0');
+    const { packageRun } = await import('../package/package-run.js');
     built = await packageRun({
       runId: options.run!,
       runsDb: options.runsDb,
@@ -105,7 +107,10 @@ export function registerPackageCommands(program: Command): void {
     .command('inspect <file>')
     .description('Show a bundle: model, metrics vs baseline, quantization decision, sizes, signer (does not verify)')
     .option('--json', 'print one JSON document')
-    .action((file: string, options: CommonOptions) => runCommand(options, () => inspectBundle(file), renderInspection));
+    .action(async (file: string, options: CommonOptions) => {
+      const { inspectBundle, renderInspection } = await import('../package/inspect-bundle.js');
+      await runCommand(options, () => inspectBundle(file), (report: BundleInspection) => renderInspection(report));
+    });
   bundle
     .command('verify <file>')
     .description('Verify signature, signer, file hashes and version rules; exit status 0 only for a good bundle')
@@ -117,6 +122,7 @@ export function registerPackageCommands(program: Command): void {
     .option('--json', 'print one JSON document')
     .action((file: string, options: CommonOptions & { trust: string[]; agentVersion?: string; minVersion?: string; modelName?: string; allowDowngrade?: boolean }) =>
       runCommand(options, async () => {
+        const [{ loadTrustedKeys }, { verifyBundle }] = await Promise.all([import('../package/trust-files.js'), import('../../protocols/bundle/verify-bundle.js')]);
         const trustedKeys = await loadTrustedKeys(options.trust);
         const floor = options.minVersion === undefined ? undefined : positiveInt(options.minVersion, '--min-version');
         const verified = await verifyBundle(file, {
@@ -134,5 +140,5 @@ export function registerPackageCommands(program: Command): void {
     .description('Write <prefix>.key.pem (private, mode 600) and <prefix>.pub.pem')
     .requiredOption('--out <prefix>', 'path prefix of the key files')
     .option('--json', 'print one JSON document')
-    .action((options: CommonOptions & { out: string }) => runCommand(options, () => writeSigningKey(options.out), (r) => `key ${r.keyId}\n  private ${r.privateKeyPath}\n  public  ${r.publicKeyPath}`));
+    .action((options: CommonOptions & { out: string }) => runCommand(options, async () => (await import('../package/signing-keys.js')).writeSigningKey(options.out), (r) => `key ${r.keyId}\n  private ${r.privateKeyPath}\n  public  ${r.publicKeyPath}`));
 }

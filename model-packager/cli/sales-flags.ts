@@ -2,11 +2,7 @@ import type { Command } from 'commander';
 import type { z } from 'zod';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import type { ProgressReporter } from '../../protocols/runtime/progress.js';
-import { parseColumnMap } from '../data/ingest/column-map.js';
-import { granularitySchema } from '../data/ingest/daily-table.js';
-import { dateFormatSchema } from '../data/ingest/date-formats.js';
 import type { ByteProgress } from '../data/ingest/read-raw-table.js';
-import type { LoadSalesDataOptions } from '../data/load-sales-data.js';
 
 /** The flags every command that reads a sales CSV shares (`data validate|aggregate`, `train`, issue #10). */
 export interface SalesInputFlags {
@@ -30,15 +26,6 @@ export function withSalesInputOptions(command: Command): Command {
     .option('--map <canonical=source,...>', 'column mapping, e.g. date="Order Date",store=Region,item=Category,target=Sales (repeatable)', collect, [])
     .option('--granularity <daily|transactions>', 'daily rows (repeats are duplicates) or transactions (summed per day; days without rows inside a series are zero sales)', 'daily')
     .option('--date-format <format>', 'force a date format instead of detecting it');
-}
-
-/** The `loadSalesData` options the shared flags stand for (usage errors before the file is read). */
-export function salesInputOptions(flags: SalesInputFlags): Pick<LoadSalesDataOptions, 'map' | 'granularity' | 'dateFormat'> {
-  return {
-    map: parseColumnMap(flags.map),
-    granularity: usageFlag(granularitySchema, flags.granularity, '--granularity'),
-    dateFormat: flags.dateFormat === undefined ? undefined : usageFlag(dateFormatSchema, flags.dateFormat, '--date-format'),
-  };
 }
 
 /** Runs work that reports bytes read with a progress bar that starts at the first report and is removed however the work ends. */

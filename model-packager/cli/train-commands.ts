@@ -1,17 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
-import { holidayLocaleSchema } from '../../protocols/features/spec.js';
 import { runCommand } from '../../protocols/runtime/command.js';
 import { createLogger } from '../../protocols/runtime/logger.js';
+import { readableJson, readableNumber } from '../../protocols/runtime/format.js';
 import { createProgress } from '../../protocols/runtime/progress.js';
-import { salesInputOptions, withByteProgress, withSalesInputOptions, type SalesInputFlags } from './sales-flags.js';
-import { storeLocalesFileSchema, type StoreLocalesFile } from '../data/generator/store-locales.js';
-import { loadSalesData } from '../data/load-sales-data.js';
-import { runTraining, type TrainingResult } from '../train/run-training.js';
-import { parseTrainingOptions } from '../train/training-options.js';
-import { compareRuns, type RunComparison } from '../train/compare-runs.js';
-import { DEFAULT_RUNS_DB, openRunStore, type RunRecord, type RunSummary } from '../tracking/index.js';
+import { withByteProgress, withSalesInputOptions, type SalesInputFlags } from './sales-flags.js';
+import type { StoreLocalesFile } from '../data/generator/store-locales.js';
+import type { TrainingResult } from '../train/run-training.js';
+import type { RunComparison } from '../train/compare-runs.js';
+import { DEFAULT_RUNS_DB } from '../tracking/defaults.js';
+import type { RunRecord, RunStore, RunSummary } from '../tracking/index.js';
 
 interface TrainFlags extends SalesInputFlags {
   data: string;
@@ -44,7 +43,8 @@ function numberFlag(value: string | undefined): number | undefined {
 }
 
 /** `--locale DE` or `DE-BY` (country[-state[-region]]). */
-function parseLocale(text: string): { country: string; state?: string; region?: string } {
+async function parseLocale(text: string): Promise<{ country: string; state?: string; region?: string }> {
+  const { holidayLocaleSchema } = await import('../../protocols/features/spec.js');
   const [country, state, region] = text.split('-');
   const parsed = holidayLocaleSchema.safeParse({ country, ...(state ? { state } : {}), ...(region ? { region } : {}) });
   if (!parsed.success) throw new FleetcastError('FC_ERR_USAGE', `--locale ${text} is not COUNTRY[-STATE[-REGION]]`, { flag: '--locale' });
@@ -55,7 +55,8 @@ function parseLocale(text: string): { country: string; state?: string; region?: 
  * Per-store holiday calendars: `--store-locales <path>`, else `<data>.stores.json` when
  * `data generate` wrote one beside the CSV.
  */
-function readStoreLocales(flags: TrainFlags): StoreLocalesFile | undefined {
+async function readStoreLocales(flags: TrainFlags): Promise<StoreLocalesFile | undefined> {
+  const { storeLocalesFileSchema } = await import('../data/generator/store-locales.js');
   const path = flags.storeLocales ?? (existsSync(`${flags.data}.stores.json`) ? `${flags.data}.stores.json` : undefined);
   if (path === undefined) return undefined;
   let content: unknown;
@@ -106,7 +107,7 @@ function renderRun(run: RunRecord): string {
     `created ${run.createdAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}`,
     `model ${run.modelKind ?? '-'} objective ${run.objective} target ${run.target}`,
     `data ${run.dataPath ?? '-'} sha256 ${run.dataSha256 ?? '-'}`,
-    `metrics ${run.metrics ? JSON.stringify(run.metrics) : '-'}`,
+    `metrics ${run.metrics ? readableJson(run.metrics) : '-'}`,
     ...(run.baseline?.worseThanBaseline ? [`WORSE THAN BASELINE: holdout WAPE ${run.baseline.modelWape.toFixed(4)} > ${run.baseline.bestBaseline} ${run.baseline.bestBaselineWape.toFixed(4)} (package needs --allow-worse-than-baseline)`] : []),
     `features ${run.featureNames?.join(', ') ?? '-'}`,
     `code ${run.codeVersion.packageVersion} ${run.codeVersion.gitCommit ?? ''}`,
@@ -116,8 +117,9 @@ function renderRun(run: RunRecord): string {
 function renderComparison(comparison: RunComparison): string {
   const [a, b] = comparison.runs;
   const lines = [`metric            ${a.padEnd(30)} ${b.padEnd(30)} delta`];
-  for (const row of comparison.metrics) lines.push(`${row.metric.padEnd(17)} ${String(row.values[0] ?? 'n/a').padEnd(30)} ${String(row.values[1] ?? 'n/a').padEnd(30)} ${row.delta ?? 'n/a'}`);
-  for (const diff of comparison.params) lines.push(`param ${diff.name}: ${JSON.stringify(diff.values[0])} → ${JSON.stringify(diff.values[1])}`);
+  const cell = (value: number | null): string => (value === null ? 'n/a' : readableNumber(value));
+  for (const row of comparison.metrics) lines.push(`${row.metric.padEnd(17)} ${cell(row.values[0]).padEnd(30)} ${cell(row.values[1]).padEnd(30)} ${cell(row.delta)}`);
+  for (const diff of comparison.params) lines.push(`param ${diff.name}: ${readableJson(diff.values[0])} → ${readableJson(diff.values[1])}`);
   return lines.join('\n');
 }
 
@@ -148,8 +150,13 @@ export function registerTrainCommands(program: Command): void {
       await runCommand(
         flags,
         async () => {
+          // Modules load when the command runs, so `--help` stays fast (issue #9).
+          const [{ parseTrainingOptions }, { salesInputOptions }, { loadSalesData }, { runTraining }, { openRunStore }] = await Promise.all([
+            import('../train/training-options.js'), import('./sales-input-options.js'), import('../data/load-sales-data.js'),
+            import('../train/run-training.js'), import('../tracking/index.js'),
+          ]);
           const logger = createLogger('train');
-          const storeLocales = readStoreLocales(flags);
+          const storeLocales = await readStoreLocales(flags);
           // Flags are checked before the (possibly large) CSV is read.
           const options = parseTrainingOptions({
             model: flags.model,
@@ -162,7 +169,7 @@ export function registerTrainCommands(program: Command): void {
             folds: numberFlag(flags.folds),
             foldDays: numberFlag(flags.foldDays),
             seed: numberFlag(flags.seed),
-            locale: flags.locale ? parseLocale(flags.locale) : storeLocales?.defaultLocale,
+            locale: flags.locale ? await parseLocale(flags.locale) : storeLocales?.defaultLocale,
             storeLocales: storeLocales?.storeLocales,
           });
           const input = { ...salesInputOptions(flags), failOnCritical: !flags.allowInvalidData };
@@ -181,10 +188,11 @@ export function registerTrainCommands(program: Command): void {
     });
 
   const runs = program.command('runs').description('List, show and compare tracked training runs');
-  const withStore = <T>(flags: RunsFlags, action: (store: ReturnType<typeof openRunStore>) => T): T => {
+  const withStore = async <T>(flags: RunsFlags, action: (store: RunStore) => T | Promise<T>): Promise<T> => {
+    const { openRunStore } = await import('../tracking/index.js');
     const store = openRunStore(flags.runsDb);
     try {
-      return action(store);
+      return await action(store);
     } finally {
       store.close();
     }
@@ -211,6 +219,6 @@ export function registerTrainCommands(program: Command): void {
     .option('--runs-db <path>', 'experiment-tracking database', DEFAULT_RUNS_DB)
     .option('--json', 'print the result as JSON')
     .action(async (a: string, b: string, flags: RunsFlags) => {
-      await runCommand(flags, () => withStore(flags, (store) => compareRuns(store.getRun(a), store.getRun(b))), renderComparison);
+      await runCommand(flags, () => withStore(flags, async (store) => (await import('../train/compare-runs.js')).compareRuns(store.getRun(a), store.getRun(b))), renderComparison);
     });
 }

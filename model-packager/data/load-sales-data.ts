@@ -97,7 +97,8 @@ export async function loadSalesData(path: string, options: LoadSalesDataOptions 
   const { report, dataSha256, dateFormat, daily } = await inspectSalesData(path, options, onProgress);
   if (loadSalesDataOptionsSchema.shape.failOnCritical.parse(options.failOnCritical) && !report.success) {
     const failed = report.results.filter((result) => result.critical && !result.success).map((result) => `${result.expectation}${result.column ? `(${result.column})` : ''}`);
-    throw new FleetcastError('FC_ERR_DATA_VALIDATION_FAILED', failed.join(', '), { failed, report });
+    const columns = report.results.find((result) => result.expectation === 'expect_table_columns_to_include' && !result.success);
+    throw new FleetcastError('FC_ERR_DATA_VALIDATION_FAILED', `${failed.join(', ')}${columns?.note ? ` — ${columns.note}` : ''}`, { failed, report });
   }
   const { rows, unitless } = daily ? toSalesRows(daily) : { rows: [], unitless: [] };
   return { rows, unitless, report, dataSha256, dateFormat, columns: Object.keys(report.statistics.columns) };

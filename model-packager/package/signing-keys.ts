@@ -1,5 +1,5 @@
 import { generateKeyPairSync, createPublicKey, type KeyObject } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import { assertValidId } from '../../protocols/ids.js';
@@ -36,10 +36,13 @@ export async function writeSigningKey(prefix: string): Promise<{ privateKeyPath:
   const publicKeyPath = resolveUnder(dir, `${name}.pub.pem`);
   const key = generateSigningKey();
   try {
+    // `keys generate --out keys/signer` makes `keys/` (owner-only: it holds a private key) (issue #11).
+    await mkdir(dirname(privateKeyPath), { recursive: true, mode: 0o700 });
     await writeFile(privateKeyPath, key.privateKeyPem, { mode: 0o600, flag: 'wx' });
     await writeFile(publicKeyPath, key.publicKeyPem, { flag: 'wx' });
   } catch (error) {
-    throw new FleetcastError('FC_ERR_PACKAGE_OUTPUT_FAILED', `cannot write ${prefix}.*.pem (existing keys are never overwritten)`, { prefix }, { cause: error });
+    const reason = (error as NodeJS.ErrnoException).code === 'EEXIST' ? 'exists; existing keys are never overwritten' : (error as Error).message;
+    throw new FleetcastError('FC_ERR_PACKAGE_OUTPUT_FAILED', `cannot write ${prefix}.key.pem / .pub.pem: ${reason}`, { prefix, path: (error as NodeJS.ErrnoException).path ?? prefix }, { cause: error });
   }
   return { privateKeyPath, publicKeyPath, keyId: key.keyId };
 }

@@ -12,8 +12,9 @@ export { RunStore, type RunSummary, type RunArrays, type NewRun, type FinishedRu
 export { baselineVerdict, assertBeatsBaselines, type BaselineVerdict } from './baseline-verdict.js';
 export { runRecordSchema, runMetricsSchema, runArtifactsSchema, type RunRecord, type RunMetrics, type RunArtifacts, type IterationMetric } from './run-record.js';
 
-/** Default tracking database, relative to the working directory; `--runs-db` overrides it. */
-export const DEFAULT_RUNS_DB = '.fleetcast/runs.db';
+import { DEFAULT_RUNS_DB } from './defaults.js';
+
+export { DEFAULT_RUNS_DB };
 
 /** Opens (creating if needed) the run store at `dbPath`. */
 export function openRunStore(dbPath: string = DEFAULT_RUNS_DB): RunStore {

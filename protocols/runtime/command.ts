@@ -25,9 +25,18 @@ export async function runCommand<T>(
       if (text) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     }
   } catch (error) {
-    const coded = toFleetcastError(error);
-    if (options.json) process.stdout.write(`${JSON.stringify({ ok: false, error: coded.toJSON() }, null, 2)}\n`);
-    else process.stderr.write(`error ${coded.code}: ${coded.message}\n`);
-    process.exitCode = exitCodeFor(coded.code);
+    reportFailure(options, error);
   }
+}
+
+/**
+ * Prints a failure the way every command does (a JSON document with `--json`, else one
+ * `error FC_ERR_…` line on stderr) and sets the catalog's exit status. Usage errors found by
+ * commander go through here too, so they exit 64 like ours (issue #11).
+ */
+export function reportFailure(options: CommonOptions, error: unknown): void {
+  const coded = toFleetcastError(error);
+  if (options.json) process.stdout.write(`${JSON.stringify({ ok: false, error: coded.toJSON() }, null, 2)}\n`);
+  else process.stderr.write(`error ${coded.code}: ${coded.message}\n`);
+  process.exitCode = exitCodeFor(coded.code);
 }

@@ -1,4 +1,8 @@
-import { SingleBar, Presets } from 'cli-progress';
+import { createRequire } from 'node:module';
+import type { SingleBar } from 'cli-progress';
+
+/** cli-progress loads when a bar is first drawn, not when a command module is imported (issue #9, fast `--help`). */
+const loadCliProgress = (): typeof import('cli-progress') => createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
 
 /** Progress of long work (training, tuning, packaging, transfers, rollouts). */
 export interface ProgressReporter {
@@ -17,6 +21,7 @@ export function createProgress(options: { json: boolean; stream?: NodeJS.WriteSt
   let bar: SingleBar | undefined;
   return {
     start(total, label) {
+      const { SingleBar, Presets } = loadCliProgress();
       bar = new SingleBar({ format: `${label} [{bar}] {percentage}% {value}/{total} {info}`, stream, hideCursor: true }, Presets.shades_classic);
       bar.start(total, 0, { info: '' });
     },

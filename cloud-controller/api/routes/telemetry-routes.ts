@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { FleetcastError } from '../../../protocols/errors/fleetcast-error.js';
 import { idSchema } from '../../../protocols/ids.js';
 import { timestampSchema } from '../../../protocols/envelope.js';
 import { salesDateSchema } from '../../../protocols/data/sales-date.js';
@@ -11,7 +12,8 @@ import { latestHeartbeatSchema, scoringTotalsSchema } from '../response-schemas.
 
 const modelVersionQuery = z.object({ model: idSchema, version: z.coerce.number().int().positive() });
 const recordsQuery = recordQuerySchema.extend({ limit: z.coerce.number().int().positive().max(10_000).default(1_000) });
-const accuracyQuery = modelVersionQuery.extend({
+// Without model the fleet-wide figure over every model; with model but no version, all its versions (issue #11).
+const accuracyQuery = modelVersionQuery.partial().extend({
   role: z.enum(['active', 'shadow']).optional(),
   fromDay: salesDateSchema.optional(),
   toDay: salesDateSchema.optional(),
@@ -32,9 +34,10 @@ export function registerTelemetryRoutes(app: FastifyInstance, deps: { telemetry:
   });
 
   app.get('/v1/telemetry/accuracy', {
-    schema: routeSchema({ tags, summary: 'Fleet accuracy of model@version (selector narrows the devices)', querystring: accuracyQuery, responses: { 200: accuracySummarySchema } }),
+    schema: routeSchema({ tags, summary: 'Fleet accuracy: of every model, of one model, or of model@version (selector narrows the devices)', querystring: accuracyQuery, responses: { 200: accuracySummarySchema } }),
   }, async (request) => {
     const query = parseRequest(accuracyQuery, request.query);
+    if (query.version !== undefined && query.model === undefined) throw new FleetcastError('FC_ERR_INVALID_REQUEST', 'version needs model');
     const deviceIds = query.selector ? deps.fleet.selectDeviceIds(query.selector) : undefined;
     return deps.telemetry.accuracySummary({ model: query.model, version: query.version, role: query.role, fromDay: query.fromDay, toDay: query.toDay, deviceIds });
   });

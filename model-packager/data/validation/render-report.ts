@@ -17,7 +17,8 @@ export function renderValidationReport(report: ValidationReport): string {
   for (const row of table) lines.push(row.map((cell, column) => (column >= 3 && column <= 4 ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ').trimEnd());
   lines.push('', `${report.success ? 'PASSED' : 'FAILED'}: ${stats.successfulExpectations}/${stats.evaluatedExpectations} expectations met (${stats.successPercent}%)`);
   for (const result of report.results.filter((entry) => !entry.success)) {
-    if (result.sample.length > 0) lines.push(`  ${result.expectation}${result.column ? ` (${result.column})` : ''}: e.g. ${JSON.stringify(result.sample[0])}`);
+    if (result.expectation === 'expect_table_columns_to_include' && result.note) lines.push(`  ${result.note}`);
+    else if (result.sample.length > 0) lines.push(`  ${result.expectation}${result.column ? ` (${result.column})` : ''}: e.g. ${JSON.stringify(result.sample[0])}`);
   }
   return lines.join('\n');
 }

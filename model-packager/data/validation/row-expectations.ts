@@ -29,10 +29,22 @@ export function rowSample(raw: RawSalesTable, row: number, value: ExpectationSam
 /** Schema: every required canonical column is present (after mapping). */
 export function expectRequiredColumns(raw: RawSalesTable): ExpectationResult {
   const missing = new UnexpectedCollector();
-  for (const column of requiredColumns) {
-    if (raw.columns.index[column] < 0) missing.add(() => ({ value: raw.columns.source[column] }));
-  }
-  return buildResult({ expectation: 'expect_table_columns_to_include', critical: true, elementCount: requiredColumns.length, unexpected: missing, note: `required: ${requiredColumns.join(', ')}` });
+  const absent = requiredColumns.filter((column) => raw.columns.index[column] < 0);
+  for (const column of absent) missing.add(() => ({ value: raw.columns.source[column] }));
+  const note = absent.length === 0 ? `required: ${requiredColumns.join(', ')}` : mapSuggestion(raw.header, absent);
+  return buildResult({ expectation: 'expect_table_columns_to_include', critical: true, elementCount: requiredColumns.length, unexpected: missing, note });
+}
+
+/**
+ * What to do about unfamiliar headers (issue #11): name the missing columns and the file's
+ * own, and show `--map` with one of them, so the user does not have to open the file to find out.
+ */
+function mapSuggestion(header: readonly string[], absent: readonly CanonicalColumn[]): string {
+  const quote = (name: string): string => (/^[\w.-]+$/.test(name) ? name : JSON.stringify(name));
+  const found = header.slice(0, 20).map(quote);
+  const more = header.length > found.length ? `, … (${header.length - found.length} more)` : '';
+  const example = header.length > 0 ? `${absent[0]}=${quote(header[0])}` : `${absent[0]}=<column>`;
+  return `missing ${absent.join(', ')}; the file's columns are ${found.join(', ')}${more}: name them with --map, e.g. --map ${example}`;
 }
 
 /** Cell value of a raw row as text for samples. */

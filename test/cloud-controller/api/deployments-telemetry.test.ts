@@ -92,3 +92,19 @@ test('deploying an older version than the newest registered one is an authorized
   t.like(rolled.json, { model: 'demand', from: 1, to: 1, assigned: ['dev-1'], sent: [] });
   t.like(api.registry.history('demand').at(-1), { kind: 'rollback', version: 1, actor: 'otto', reason: 'test' });
 });
+
+test('accuracy is fleet-wide without model and version, per model without version (issue #11)', async (t) => {
+  const api = await startTestApi(set.key, { brokerHalf: true });
+  t.teardown(() => api.close());
+  const ts = new Date().toISOString();
+  const accuracy = (seq: number, name: string, version: number, sumAbsError: number) => ({ seq, ts, kind: 'accuracy', model: { name, version }, day: '2026-11-19', n: 4, sumAbsError, sumAbsActual: 40, sumError: 0, sumSquaredError: 16, role: 'active' });
+  for (const [deviceId, records] of [['dev-1', [accuracy(1, 'demand', 1, 4), accuracy(2, 'demand', 2, 8)]], ['dev-2', [accuracy(1, 'stockout', 1, 12)]]] as const) {
+    await api.fleet.enrolDevice({ id: deviceId, ...enrolment });
+    api.ingest?.ingest(deviceId, upBatchSchema.parse({ ...envelope({ role: 'device', id: deviceId }), type: 'batch', fromSeq: 1, toSeq: records.length, records }));
+  }
+  const get = async (query: string): Promise<Record<string, unknown>> => (await call(api, 'GET', `/v1/telemetry/accuracy${query}`, api.tokens.viewer)).json;
+  t.like(await get(''), { n: 12, devices: 2, wape: 24 / 120 });
+  t.like(await get('?model=demand'), { n: 8, devices: 1, wape: 12 / 80 });
+  t.like(await get('?model=demand&version=2'), { n: 4, devices: 1, wape: 8 / 40 });
+  t.like(await get('?selector=device:dev-2'), { n: 4, devices: 1, wape: 12 / 40 });
+});

@@ -102,7 +102,7 @@ test('the OpenAPI document lists every registered route with request bodies, par
   }
   t.deepEqual(zodRequiredKeys(deviceEnrolmentSchema), ['id', 'profile', 'region', 'store', 'timezone']);
 
-  t.deepEqual(operation('get', '/v1/telemetry/accuracy').parameters?.filter((p) => p.required).map((p) => `${p.in}:${p.name}`).sort(), ['query:model', 'query:version']);
+  t.deepEqual(operation('get', '/v1/telemetry/accuracy').parameters?.filter((p) => p.required).map((p) => `${p.in}:${p.name}`).sort(), []);
   t.deepEqual(operation('post', '/v1/models/{name}/predict').parameters?.map((p) => `${p.in}:${p.name}`).sort(), ['path:name', 'query:alias']);
 
   // Responses: the success shapes and the coded error body on every token route.
@@ -136,7 +136,7 @@ test('the schemas only document: input that breaks them gets zod’s coded FC_ER
     await call(api, 'POST', '/v1/models/demand/predict', api.tokens.viewer, { history: [] }),
     await call(api, 'POST', '/v1/models/demand/versions/three/stage', api.tokens.operator, { stage: 'Production' }),
     await call(api, 'GET', '/v1/audit?limit=many', api.tokens.admin),
-    await call(api, 'GET', '/v1/telemetry/accuracy?model=demand', api.tokens.viewer),
+    await call(api, 'GET', '/v1/telemetry/accuracy?version=1', api.tokens.viewer),
     await call(api, 'POST', '/v1/devices', api.tokens.operator, { id: 'pos-1', store: 's1', region: 'eu', timezone: 'Mars/Olympus', profile: 'rpi4' }),
   ];
   for (const failure of failures) {

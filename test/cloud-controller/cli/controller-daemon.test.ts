@@ -39,8 +39,11 @@ test('`fleetcast controller` with no config but free ports: API and embedded bro
   const secret = enrolled.json.secret as string;
   const device: MqttClient = await connectAsync(info.broker, { clientId: 'store-7', username: 'store-7', password: secret, reconnectPeriod: 0, will: { topic: deviceTopic('store-7', 'state'), payload: Buffer.from(JSON.stringify({ ...envelope({ role: 'device', id: 'store-7' }), type: 'offline', online: false, reason: 'lost' })), qos: 1, retain: true } });
   t.teardown(() => device.endAsync(true));
-  const commands: Array<Record<string, unknown>> = [];
-  device.on('message', (_topic, payload) => commands.push(JSON.parse(payload.toString()) as Record<string, unknown>));
+  // The deploy command is awaited as the message event itself, not polled for (issue #9).
+  const deployCommand = new Promise<Record<string, unknown>>((resolve) => device.on('message', (_topic, payload) => {
+    const command = JSON.parse(payload.toString()) as Record<string, unknown>;
+    if (command.type === 'deploy') resolve(command);
+  }));
   await device.subscribeAsync(deviceTopic('store-7', 'cmd'), { qos: 1 });
   const birth = {
     ...envelope({ role: 'device', id: 'store-7' }), type: 'birth', online: true, agentVersion: '0.1.0', hardwareProfile: 'pi5', activeModel: null, shadowModel: null,
@@ -56,7 +59,7 @@ test('`fleetcast controller` with no config but free ports: API and embedded bro
   const deployed = await api(info.api, token, 'POST', '/v1/deployments', { deploymentId: 'dep-1', model: 'demand', selector: 'tag:pilot' });
   t.is(deployed.status, 201);
   t.deepEqual(deployed.json.sent, ['store-7']);
-  const command = await eventually(async () => commands.find((c) => c.type === 'deploy'));
+  const command = await deployCommand;
   t.deepEqual(command.model, { name: 'demand', version: 1 });
   t.is((command.bundle as { sha256: string }).sha256, set.bundles[0].sha256);
   t.is(((await api(info.api, token, 'GET', '/v1/deployments/dep-1')).json.devices as Array<{ status: string }>)[0].status, 'sent');

@@ -105,6 +105,9 @@ test('fleetcast predict scores a CSV with name@alias and writes date,store,item,
   const last = out[9].split(',');
   t.deepEqual(last.slice(0, 4), ['2026-01-09', 's1', 'i1', '']);
   t.true(Math.abs(Number(last[4]) - 5) < 1e-5, last[4]);
+  // Six significant digits, as much as a float32 output holds: no 17-digit noise (issue #11).
+  for (const line of out.slice(1)) t.regex(line.split(',')[4], /^-?\d+(\.\d+)?$/);
+  t.false(out.slice(1).some((line) => line.split(',')[4].replace(/^-?0\.0*/, '').replace('.', '').length > 6), out.join('\n'));
   const bad = join(dir, 'bad.csv');
   writeFileSync(bad, 'date,store,item,units\n2026-13-01,s1,i1,3\n');
   const refused = await cli(dataDir, env, 'predict', '--model', 'demand@champion', '--input', bad, '--output', join(dir, 'x.csv'));

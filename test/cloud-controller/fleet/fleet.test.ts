@@ -72,16 +72,12 @@ test('a revoked device is refused by verifyDeviceCredentials and revoke listener
   t.is(await fleet.revokeDevice('nope').catch((error: { code: string }) => error.code), 'FC_ERR_DEVICE_NOT_FOUND');
 });
 
-test('a repeat login skips scrypt, but a wrong secret never rides on the cache', async (t) => {
+// How much faster a cached login is, is a speed figure for bench/, not a unit-test assertion (issue #9).
+test('a repeat login is accepted from the cache, but a wrong secret never rides on it', async (t) => {
   const fleet = new Fleet(openControllerDb(tempDir()));
   const { secret } = await fleet.enrolDevice({ id: 'dev-1', ...store1 });
-  const first = performance.now();
   t.true(fleet.verifyDeviceCredentials('dev-1', secret));
-  const scryptMs = performance.now() - first;
-  const second = performance.now();
   t.true(fleet.verifyDeviceCredentials('dev-1', secret));
-  const cachedMs = performance.now() - second;
-  t.true(cachedMs < scryptMs / 5, `cached ${cachedMs} ms vs scrypt ${scryptMs} ms`);
   t.false(fleet.verifyDeviceCredentials('dev-1', secret.slice(1)));
   t.true(fleet.verifyDeviceCredentials('dev-1', secret));
 });

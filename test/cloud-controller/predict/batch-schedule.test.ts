@@ -25,9 +25,9 @@ test('a configured cron job runs batch predict in a child process on schedule an
 
   t.is(codeOf(() => scheduler.start([{ ...job, cron: 'every night' }])), 'FC_ERR_INVALID_CONFIG');
 
+  const firstRun = new Promise<void>((resolve) => scheduler.onRun(() => resolve()));
   scheduler.start([job]);
-  const deadline = Date.now() + 20_000;
-  while (scheduler.recentRuns().length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  await firstRun;
   const [run] = scheduler.recentRuns();
   t.is(run.job, 'nightly');
   t.is(run.result, 'ok');

@@ -112,6 +112,15 @@ test('aliases and stages resolve name@ref; alias history is kept', async (t) => 
   t.is(codeOf(() => registry.setAlias('demand', 'champion', 9, 'alice')), 'FC_ERR_MODEL_NOT_FOUND');
 });
 
+test('stage names are case-insensitive; an unknown one is FC_ERR_INVALID_REQUEST (issue #11)', async (t) => {
+  const { registry } = openTestRegistry(tempDir(), set.key);
+  await registry.push(set.bundles[0].path, 'alice');
+  const promoted = registry.promote('demand', 1, 'production', 'alice');
+  t.is(promoted.status === 'applied' ? promoted.version.stage : promoted.status, 'Production');
+  t.is(registry.getModelVersion('demand', 'PRODUCTION').version, 1);
+  t.is(codeOf(() => registry.promote('demand', 1, 'prod', 'alice')), 'FC_ERR_INVALID_REQUEST');
+});
+
 test('second-operator rule: Production needs approval by someone other than the requester', async (t) => {
   const { registry } = openTestRegistry(tempDir(), set.key, { requireProductionApproval: true });
   await registry.push(set.bundles[0].path, 'alice');

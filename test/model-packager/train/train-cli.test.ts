@@ -79,6 +79,10 @@ test('fleetcast train on generated data beats seasonal naive by ≥ 20% WAPE; ru
   const wape = comparison.metrics.find((m) => m.metric === 'wape');
   t.deepEqual(wape?.values[0], result.metrics.model.wape);
   t.is(wape?.delta, tunedResult.metrics.model.wape - result.metrics.model.wape);
+  // Human output shows what a person reads; --json above keeps full precision (issue #11).
+  const compareText = await runCli(['runs', 'compare', result.runId, tunedResult.runId, '--runs-db', db]);
+  t.regex(compareText.stdout, /^wape\s/m);
+  t.notRegex(compareText.stdout, /\.\d{8,}/);
 
   const missing = await runCli(['runs', 'show', 'run-nope', '--runs-db', db, '--json']);
   t.is(missing.code, 66);

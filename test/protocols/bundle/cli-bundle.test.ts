@@ -75,6 +75,14 @@ test('keys generate writes an ed25519 pair whose key id the CLI reports', async 
   t.is((JSON.parse(again.stdout) as { error: { code: string } }).error.code, 'FC_ERR_PACKAGE_OUTPUT_FAILED');
 });
 
+test('keys generate --out keys/signer creates the missing folder (owner-only) (issue #11)', async (t) => {
+  const prefix = join(dir, 'fresh-keys', 'signer');
+  const result = await runCli(['keys', 'generate', '--out', prefix, '--json']);
+  t.is(result.code, 0, result.stdout);
+  t.is((await stat(join(dir, 'fresh-keys'))).mode & 0o777, 0o700);
+  t.is((await stat(`${prefix}.key.pem`)).mode & 0o777, 0o600);
+});
+
 test('bundle inspect shows metrics vs baseline, sizes, signer and quantization decision', async (t) => {
   const json = await runCli(['bundle', 'inspect', bundle.path, '--json']);
   t.is(json.code, 0);
