@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import mqtt, { type MqttClient } from 'mqtt';
-import * as ort from 'onnxruntime-node';
+import { createAgentSession, ort } from '../../edge-agent/scoring/onnx-session.js';
 import { buildFeatureMatrix } from '../../protocols/features/build-features.js';
 import { SalesHistory } from '../../protocols/features/sales-history.js';
 import { makeModelDir, startAgentProcess, writeAgentConfig, POS_USER } from '../../test/edge-agent/helpers/agent-fixture.js';
@@ -88,7 +88,8 @@ async function rssBytes(pid: number): Promise<number> {
 }
 
 async function rawSessionRun(modelPath: string, manifest: Awaited<ReturnType<typeof makeModelDir>>['bundle']['manifest'], count: number): Promise<number[]> {
-  const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
+  // The agent's own factory: the baseline runs exactly the session the agent serves with.
+  const session = await createAgentSession(modelPath);
   const { matrix, names } = buildFeatureMatrix(manifest.featureSpec, new SalesHistory(), [ROW]);
   const samples: number[] = [];
   for (let i = 0; i < count + WARMUP; i += 1) {

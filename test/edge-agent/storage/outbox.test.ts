@@ -65,3 +65,19 @@ test('accuracy counters: served forecasts matched to actuals give Σ|e|, Σ|y|, 
   t.like(record, { kind: 'accuracy', model, day: '2026-03-01', role: 'active', n: 2, sumAbsError: 5, sumAbsActual: 7, sumError: -1, sumSquaredError: 13 });
   t.is(accuracy.drainTo(outbox), 0, 'drained counters are not reported again');
 });
+
+test('the outbox incarnation is kept with its database and new for a fresh one (a re-flashed device, issue #9)', async (t) => {
+  const path = await dbPath();
+  const first = openAgentDb(path);
+  const incarnation = new Outbox(first, 1_000_000).incarnation;
+  first.close();
+  const reopened = openAgentDb(path);
+  t.is(new Outbox(reopened, 1_000_000).incarnation, incarnation, 'a restart keeps it');
+  reopened.close();
+  const fresh = openAgentDb(await dbPath());
+  const reflashed = new Outbox(fresh, 1_000_000);
+  t.not(reflashed.incarnation, incarnation);
+  t.regex(reflashed.incarnation, /^[A-Za-z0-9-]{8,64}$/);
+  t.deepEqual(reflashed.append([scoring(1)]), [1], 'its sequence restarts at 1: only the incarnation tells the records apart');
+  fresh.close();
+});
