@@ -1,13 +1,8 @@
 import { resolve } from 'node:path';
-import { MAX_LOOKBACK_DAYS } from '../protocols/features/feature-names.js';
 import type { Command } from 'commander';
 import { FleetcastError } from '../protocols/errors/fleetcast-error.js';
 import { runCommand } from '../protocols/runtime/command.js';
-import { loadAgentConfig } from '../edge-agent/config/load-config.js';
-import { ActualsStore } from '../edge-agent/storage/actuals-store.js';
-import { openAgentDb } from '../edge-agent/storage/db.js';
-import { agentDbPath } from '../edge-agent/update/agent-updates.js';
-import { loadRecentHistory, withRecentHistoryOptions, type RecentHistoryFlags } from '../model-packager/data/load-recent-history.js';
+import { withRecentHistoryOptions, type RecentHistoryFlags } from '../model-packager/cli/recent-history-flags.js';
 
 interface SeedFlags extends RecentHistoryFlags {
   config?: string;
@@ -33,6 +28,11 @@ interface SeedResult {
  * packager (test/architecture/import-boundaries.test.ts).
  */
 async function seedHistory(flags: SeedFlags): Promise<SeedResult> {
+  // Modules load when the command runs, so `--help` stays fast (issue #9).
+  const [{ loadAgentConfig }, { ActualsStore }, { openAgentDb }, { agentDbPath }, { loadRecentHistory }, { MAX_LOOKBACK_DAYS }] = await Promise.all([
+    import('../edge-agent/config/load-config.js'), import('../edge-agent/storage/actuals-store.js'), import('../edge-agent/storage/db.js'),
+    import('../edge-agent/update/agent-updates.js'), import('../model-packager/data/load-recent-history.js'), import('../protocols/features/feature-names.js'),
+  ]);
   let dataDir = flags.dataDir === undefined ? undefined : resolve(flags.dataDir);
   if (flags.config) dataDir = (await loadAgentConfig(flags.config)).dataDir;
   if (!dataDir) throw new FleetcastError('FC_ERR_USAGE', 'fleetcast agent seed-history needs --config <agent.json> or --data-dir <dir>');

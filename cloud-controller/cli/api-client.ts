@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Command } from 'commander';
 import { z } from 'zod';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import { errorCatalog, type ErrorCode } from '../../protocols/errors/catalog.js';
 import { loadControllerConfig } from '../config/load.js';
 import type { TokenStore } from '../auth/tokens.js';
 import { LOCAL_CLI_TOKEN_NAME } from '../api/routes/operator-routes.js';
-import { cliActor, type DataDirOptions } from './cli-context.js';
+import { cliActor } from './cli-context.js';
+import type { ApiOptions } from './api-options.js';
 
 /**
  * Where a running daemon tells local CLI commands how to reach it (issue #11): its API URL and
@@ -39,19 +39,6 @@ function readEndpoint(path: string): EndpointFile | null {
   if (!existsSync(path)) return null;
   const parsed = endpointFileSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
   return parsed.success ? parsed.data : null;
-}
-
-/** Options of commands that talk to the running daemon. */
-export interface ApiOptions extends DataDirOptions {
-  api?: string;
-  token?: string;
-}
-
-/** Adds `--api` and `--token` (remote controllers) to a command. */
-export function withApiOptions(command: Command): Command {
-  return command
-    .option('--api <url>', 'controller API URL (default: FLEETCAST_API_URL, else the local daemon of --data-dir)')
-    .option('--token <token>', 'API token with the operator role (default: FLEETCAST_API_TOKEN, else the local daemon\'s)');
 }
 
 /** A minimal client of the controller's REST API: JSON in, JSON out, coded errors. */

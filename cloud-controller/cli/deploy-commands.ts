@@ -4,7 +4,8 @@ import { exitCodeFor } from '../../protocols/errors/catalog.js';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import type { DeploymentResult, DeploymentSummary, DeviceDeploymentStatus } from '../deployments/schema.js';
 import type { RollbackResult } from '../deployments/rollback.js';
-import { apiClient, withApiOptions, type ApiClient, type ApiOptions } from './api-client.js';
+import type { ApiClient } from './api-client.js';
+import { connectApi, withApiOptions, type ApiOptions } from './api-options.js';
 import { withDataDirOptions } from './cli-context.js';
 
 interface WaitOptions extends ApiOptions {
@@ -93,7 +94,7 @@ export function registerDeployCommands(program: Command): void {
     .description('Deploy a model version to store devices (desired state: offline devices get it when they return)')))
     .action((text: string, options: WaitOptions & { deploymentId?: string }) =>
       runCommand(options, async () => {
-        const client = apiClient(options);
+        const client = await connectApi(options);
         const { model, ref } = parseModelRef(text);
         const result = await client.call<DeploymentResult>('POST', '/v1/deployments', { model, ref, selector: options.target, ...(options.deploymentId ? { deploymentId: options.deploymentId } : {}) });
         return finish(client, result, options);
@@ -111,7 +112,7 @@ export function registerDeployCommands(program: Command): void {
     .action((model: string, options: WaitOptions & { to?: string; reason?: string }) =>
       runCommand(options, async () => {
         if (options.to !== undefined && !/^\d+$/.test(options.to)) throw new FleetcastError('FC_ERR_USAGE', '--to must be a version number');
-        const client = apiClient(options);
+        const client = await connectApi(options);
         const result = await client.call<RollbackResult>('POST', '/v1/rollbacks', { model, ...(options.to ? { to: Number(options.to) } : {}), ...(options.target ? { selector: options.target } : {}), ...(options.reason ? { reason: options.reason } : {}) });
         return { ...(await finish(client, result, options)), from: result.from, to: result.to };
       }, (outcome) => `rollback ${model} v${outcome.from ?? '-'} → v${outcome.to}: ${outcomeText(outcome, options.wait)}`));
@@ -119,9 +120,9 @@ export function registerDeployCommands(program: Command): void {
   const deployments = program.command('deployments').description('List and inspect deployments');
   withApiOptions(withDataDirOptions(deployments.command('list').option('--limit <n>', 'newest n', '50').description('Deployments newest first with device counts per status')))
     .action((options: ApiOptions & { limit: string }) =>
-      runCommand(options, () => apiClient(options).call<{ deployments: DeploymentSummary[] }>('GET', `/v1/deployments?limit=${encodeURIComponent(options.limit)}`), (r) => r.deployments.map(summaryLine).join('\n') || 'no deployments'));
+      runCommand(options, async () => (await connectApi(options)).call<{ deployments: DeploymentSummary[] }>('GET', `/v1/deployments?limit=${encodeURIComponent(options.limit)}`), (r) => r.deployments.map(summaryLine).join('\n') || 'no deployments'));
   withApiOptions(withDataDirOptions(deployments.command('show').argument('<deploymentId>').description('Per-device status of one deployment')))
     .action((id: string, options: ApiOptions) =>
-      runCommand(options, () => apiClient(options).call<{ deploymentId: string; devices: DeviceDeploymentStatus[] }>('GET', `/v1/deployments/${encodeURIComponent(id)}`),
+      runCommand(options, async () => (await connectApi(options)).call<{ deploymentId: string; devices: DeviceDeploymentStatus[] }>('GET', `/v1/deployments/${encodeURIComponent(id)}`),
         (r) => [`deployment ${r.deploymentId}`, ...r.devices.map(deviceLine)].join('\n')));
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { HistoryActual } from '../../protocols/features/sales-history.js';
 import type { StoreHistorySource } from '../../protocols/features/store-history-file.js';
 import { runCommand } from '../../protocols/runtime/command.js';
-import { loadRecentHistory, withRecentHistoryOptions, type RecentHistoryFlags } from '../../model-packager/data/load-recent-history.js';
+import { withRecentHistoryOptions, type RecentHistoryFlags } from '../../model-packager/cli/recent-history-flags.js';
 import { withContext, withDataDirOptions, type DataDirOptions } from './cli-context.js';
 
 type ImportFlags = DataDirOptions & RecentHistoryFlags;
@@ -13,6 +13,7 @@ type ImportFlags = DataDirOptions & RecentHistoryFlags;
  */
 async function importHistory(flags: ImportFlags): Promise<{ stores: StoreHistorySource[] }> {
   const byStore = new Map<string, HistoryActual[]>();
+  const { loadRecentHistory } = await import('../../model-packager/data/load-recent-history.js');
   for (const row of await loadRecentHistory(flags)) {
     const rows = byStore.get(row.store) ?? [];
     rows.push(row);

@@ -4,10 +4,8 @@ import type { Command } from 'commander';
 import { runCommand } from '../../protocols/runtime/command.js';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import { keyIdOf, parsePublicKeyPem } from '../../protocols/bundle/keys.js';
-import { TRUSTED_KEYS_DIR } from '../config/trusted-keys.js';
-import { loadControllerConfig } from '../config/load.js';
 import type { FleetSigningKey } from '../deployments/signing-keys.js';
-import { apiClient, withApiOptions, type ApiOptions } from './api-client.js';
+import { connectApi, withApiOptions, type ApiOptions } from './api-options.js';
 import { withDataDirOptions } from './cli-context.js';
 
 interface KeySetAnswer {
@@ -35,16 +33,17 @@ export function registerKeyCommands(program: Command): void {
           throw new FleetcastError('FC_ERR_FILE_NOT_FOUND', path, { path }, { cause: error });
         });
         const keyId = keyIdOf(parsePublicKeyPem(pem));
+        const [{ TRUSTED_KEYS_DIR }, { loadControllerConfig }] = await Promise.all([import('../config/trusted-keys.js'), import('../config/load.js')]);
         const dir = join(loadControllerConfig({ configPath: options.config, dataDir: options.dataDir }).dataDir, TRUSTED_KEYS_DIR);
         await mkdir(dir, { recursive: true });
         await writeFile(join(dir, `${keyId}.pem`), pem);
-        return { keyId, ...(await apiClient(options).call<KeySetAnswer>('POST', '/v1/signing-keys', { publicKeyPem: pem })) };
+        return { keyId, ...(await (await connectApi(options)).call<KeySetAnswer>('POST', '/v1/signing-keys', { publicKeyPem: pem })) };
       }, (r) => `trusted ${r.keyId}\n${keysText(r)}`));
 
   withApiOptions(withDataDirOptions(keys.command('retire').argument('<keyId>').description('Stop trusting a signing key on every enrolled store')))
     .action((keyId: string, options: ApiOptions) =>
-      runCommand(options, () => apiClient(options).call<KeySetAnswer>('POST', `/v1/signing-keys/${encodeURIComponent(keyId)}/retire`), keysText));
+      runCommand(options, async () => (await connectApi(options)).call<KeySetAnswer>('POST', `/v1/signing-keys/${encodeURIComponent(keyId)}/retire`), keysText));
 
   withApiOptions(withDataDirOptions(keys.command('list').description('The fleet signing-key set')))
-    .action((options: ApiOptions) => runCommand(options, () => apiClient(options).call<KeySetAnswer>('GET', '/v1/signing-keys'), keysText));
+    .action((options: ApiOptions) => runCommand(options, async () => (await connectApi(options)).call<KeySetAnswer>('GET', '/v1/signing-keys'), keysText));
 }

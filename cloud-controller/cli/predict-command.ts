@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { runCommand } from '../../protocols/runtime/command.js';
-import { granularitySchema } from '../../model-packager/data/ingest/daily-table.js';
 import { usageFlag } from '../../model-packager/cli/sales-flags.js';
 import { createProgress } from '../../protocols/runtime/progress.js';
 import { withContext, withDataDirOptions, type DataDirOptions } from './cli-context.js';
@@ -18,6 +17,7 @@ export function registerPredictCommand(program: Command): void {
         const [{ Predictor }, { runBatchPredict }] = await Promise.all([import('../predict/predictor.js'), import('../predict/batch-predict.js')]);
         const predictor = new Predictor(c.registry, c.trustedKeys);
         try {
+          const { granularitySchema } = await import('../../model-packager/data/ingest/daily-table.js');
           const granularity = usageFlag(granularitySchema, options.granularity, '--granularity');
           return await runBatchPredict(predictor, options.model, options.input, options.output, createProgress({ json: Boolean(options.json) }), granularity);
         } finally {

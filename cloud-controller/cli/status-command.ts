@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import { runCommand } from '../../protocols/runtime/command.js';
 import { exitCodeFor } from '../../protocols/errors/catalog.js';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
-import { DEFAULT_OFFLINE_AFTER_SEC, type DeviceStatus, type FleetStatus } from '../fleet/fleet-status.js';
-import { apiClient, withApiOptions, type ApiOptions } from './api-client.js';
+import type { DeviceStatus, FleetStatus } from '../fleet/fleet-status.js';
+import { DEFAULT_OFFLINE_AFTER_SEC } from '../fleet/status-defaults.js';
+import { connectApi, withApiOptions, type ApiOptions } from './api-options.js';
 import { withDataDirOptions } from './cli-context.js';
 
 function ago(iso: string | null, now: Date): string {
@@ -53,7 +54,7 @@ export function registerStatusCommand(program: Command): void {
     .action((options: ApiOptions & { offlineAfter: string }) =>
       runCommand(options, async () => {
         if (!/^\d+$/.test(options.offlineAfter)) throw new FleetcastError('FC_ERR_USAGE', '--offline-after must be whole seconds');
-        const status = await apiClient(options).call<FleetStatus>('GET', `/v1/fleet/status?offlineAfterSec=${options.offlineAfter}`);
+        const status = await (await connectApi(options)).call<FleetStatus>('GET', `/v1/fleet/status?offlineAfterSec=${options.offlineAfter}`);
         if (!status.ok) process.exitCode = exitCodeFor('FC_ERR_FLEET_UNHEALTHY');
         return status;
       }, render));

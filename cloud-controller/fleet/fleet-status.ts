@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_OFFLINE_AFTER_SEC } from './status-defaults.js';
 import { modelRefSchema, timestampSchema } from '../../protocols/envelope.js';
 import { healthSchema } from '../../protocols/messages/state.js';
 import { updateStateSchema } from '../../protocols/update-states.js';
@@ -9,8 +10,7 @@ import type { Device } from './schema.js';
 /** PSI above which a drift window is flagged (the usual "significant shift" bound). */
 export const DRIFT_PSI_THRESHOLD = 0.2;
 
-/** Offline for longer than this (seconds) counts against the fleet by default. */
-export const DEFAULT_OFFLINE_AFTER_SEC = 300;
+export { DEFAULT_OFFLINE_AFTER_SEC };
 
 /** One device in `fleetcast status` / `GET /v1/fleet/status`. */
 export const deviceStatusSchema = z.object({
