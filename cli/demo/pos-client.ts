@@ -9,8 +9,10 @@ import type { ScoreResponseMessage } from '../../protocols/messages/pos/score-re
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 
 /**
- * A point-of-sale client on the store LAN, as an integrator would write one: MQTT 5 with a
- * response topic and correlation data (docs/protocol.md, "Store LAN").
+ * A point-of-sale client on the store LAN, as an integrator would write one for the agent's
+ * embedded broker (aedes, MQTT 3.1.1): `replyTo` names its own reply topic and replies are
+ * matched by `requestId` (docs/protocol.md, "Store LAN"). MQTT 5 tills need the agent's
+ * Mosquitto backend (issue #9), which the demo's embedded defaults do not start.
  */
 export class PosClient {
   private constructor(
@@ -20,12 +22,12 @@ export class PosClient {
 
   static async connect(port: number, username: string, password: string): Promise<PosClient> {
     const clientId = `pos-demo-${randomUUID().slice(0, 8)}`;
-    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { clientId, username, password, protocolVersion: 5, reconnectPeriod: 0 });
+    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { clientId, username, password, protocolVersion: 4, reconnectPeriod: 0 });
     await client.subscribeAsync(`${posTopics.replyPrefix}/${clientId}`, { qos: 1 });
     return new PosClient(client, clientId);
   }
 
-  /** Asks for forecasts and waits for the reply on the MQTT 5 response topic. */
+  /** Asks for forecasts and waits for the reply with the same `requestId` on its reply topic. */
   score(rows: ScoreRow[], timeoutMs = 10_000): Promise<ScoreResponseMessage> {
     const correlation = randomUUID();
     const replyTopic = `${posTopics.replyPrefix}/${this.clientId}`;
@@ -34,15 +36,17 @@ export class PosClient {
         this.client.off('message', onMessage);
         reject(new FleetcastError('FC_ERR_INTERNAL', 'no forecast reply from the agent'));
       }, timeoutMs);
-      const onMessage = (_topic: string, payload: Buffer, packet: mqtt.IPublishPacket) => {
-        if (packet.properties?.correlationData?.toString() !== correlation) return;
+      const onMessage = (topic: string, payload: Buffer) => {
+        if (topic !== replyTopic) return;
+        const reply = decodeMessage('pos/score/res', payload);
+        if (reply.requestId !== correlation) return;
         clearTimeout(timer);
         this.client.off('message', onMessage);
-        resolve(decodeMessage('pos/score/res', payload));
+        resolve(reply);
       };
       this.client.on('message', onMessage);
-      const request = { ...envelope({ role: 'pos', id: this.clientId }), type: 'score', requestId: correlation, rows };
-      this.client.publish(posTopics.scoreRequest, JSON.stringify(request), { qos: 1, properties: { responseTopic: replyTopic, correlationData: Buffer.from(correlation) } });
+      const request = { ...envelope({ role: 'pos', id: this.clientId }), type: 'score', requestId: correlation, replyTo: replyTopic, rows };
+      this.client.publish(posTopics.scoreRequest, JSON.stringify(request), { qos: 1 });
     });
   }
 

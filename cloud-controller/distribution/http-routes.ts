@@ -15,14 +15,15 @@ export interface BundleRouteOptions {
   verifier: DeviceCredentialVerifier;
 }
 
-function deviceFromBasicAuth(header: string | undefined, verifier: DeviceCredentialVerifier): string | undefined {
+/** The device a Basic credential proves, checked with scrypt on the thread pool (issue #9: never on the event loop). */
+async function deviceFromBasicAuth(header: string | undefined, verifier: DeviceCredentialVerifier): Promise<string | undefined> {
   if (!header?.startsWith('Basic ')) return undefined;
   const decoded = Buffer.from(header.slice('Basic '.length), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon <= 0) return undefined;
   const deviceId = decoded.slice(0, colon);
   try {
-    return verifier.verifyDeviceCredentials(deviceId, decoded.slice(colon + 1)) ? deviceId : undefined;
+    return (await verifier.verifyDeviceCredentialsAsync(deviceId, decoded.slice(colon + 1))) ? deviceId : undefined;
   } catch {
     return undefined;
   }
@@ -46,7 +47,7 @@ export function registerBundleRoutes(app: FastifyInstance, options: BundleRouteO
     responses: { 200: binaryResponse, 206: binaryResponse },
   });
   app.get<{ Params: { sha256: string } }>('/v1/bundles/:sha256', { schema }, async (request, reply) => {
-    const deviceId = deviceFromBasicAuth(request.headers.authorization, options.verifier);
+    const deviceId = await deviceFromBasicAuth(request.headers.authorization, options.verifier);
     if (!deviceId) {
       return reply.code(401).header('www-authenticate', 'Basic realm="fleetcast devices"').send(errorBody(new FleetcastError('FC_ERR_UNAUTHENTICATED', 'device credentials required')));
     }

@@ -2,6 +2,10 @@ import ort from 'onnxruntime-node';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import { INPUT_NAME, OUTPUT_NAME } from '../export/onnx-builder.js';
 
+// No onnxruntime telemetry under ~/.cache while packaging either (issue #9 finding 9; see
+// edge-agent/scoring/onnx-session.ts): read from the environment at the first session.
+process.env.ORT_DISABLE_TELEMETRY = '1';
+
 /** A loaded onnxruntime session bound to fleetcast's input/output names. */
 export interface OnnxModelRunner {
   /** Runs rows (row-major [n, featureCount]) and returns one prediction per row. */

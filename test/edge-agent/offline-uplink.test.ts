@@ -34,8 +34,10 @@ test('offline: POS keeps being answered with the uplink broker down; on return e
   const replies = collect(pos);
   await subscribeGranted(pos, ['pos/v1/score/res/till-offline']);
   const offlineRequests = 300;
+  // In rounds of 100: one login may have at most pos.maxQueuedPerLogin (256) requests waiting (issue #9 fair share).
   for (let i = 0; i < offlineRequests; i += 1) {
     await pos.publishAsync('pos/v1/score/req', JSON.stringify(scoreRequest([{ store: 's1', item: 'i2', date: '2026-12-01' }], { requestId: `off-${i}` })));
+    if ((i + 1) % 100 === 0) await waitFor(() => replies.length === i + 1, 15_000, 'offline replies');
   }
   await waitFor(() => replies.length === offlineRequests, 15_000, 'offline replies');
   t.true(replies.every((r) => r.message.type === 'score-result'));

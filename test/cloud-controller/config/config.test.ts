@@ -4,13 +4,16 @@ import { join, resolve } from 'node:path';
 import { loadControllerConfig } from '../../../cloud-controller/config/load.js';
 import { codeOf, tempDir } from '../helpers.js';
 
+/** The embedded broker's limits when the config names none (issue #9). */
+const DEFAULT_LIMITS = { maxPacketBytes: 262_144, maxConnections: 1024, connectTimeoutMs: 10_000, maxFailedLogins: 10, failedLoginWindowMs: 60_000 };
+
 test('no config at all gives the embedded defaults', (t) => {
   const config = loadControllerConfig({ env: {} });
   t.is(config.dataDir, resolve('.fleetcast/controller'));
   t.deepEqual(config.api, { host: '127.0.0.1', port: 8780, bodyLimitBytes: 8 * 1024 * 1024 });
   t.false(config.registry.requireProductionApproval);
   t.deepEqual(config.batch, []);
-  t.deepEqual(config.broker, { kind: 'aedes', host: '127.0.0.1', port: 1883 });
+  t.deepEqual(config.broker, { kind: 'aedes', host: '127.0.0.1', port: 1883, limits: DEFAULT_LIMITS });
 });
 
 test('file < environment < flags; file paths are relative to the file', (t) => {
@@ -57,5 +60,5 @@ test('broker section: external MQTT paths resolve against the file; AWS IoT need
   t.deepEqual(loadControllerConfig({ configPath: file, env: {} }).broker, { kind: 'aws-iot', region: 'eu-west-1' });
   writeFileSync(file, JSON.stringify({ broker: { kind: 'aws-iot', region: 'moon' } }));
   t.is(codeOf(() => loadControllerConfig({ configPath: file, env: {} })), 'FC_ERR_INVALID_CONFIG');
-  t.deepEqual(loadControllerConfig({ env: { FLEETCAST_BROKER_PORT: '0', FLEETCAST_BROKER_HOST: '0.0.0.0' } }).broker, { kind: 'aedes', host: '0.0.0.0', port: 0 });
+  t.deepEqual(loadControllerConfig({ env: { FLEETCAST_BROKER_PORT: '0', FLEETCAST_BROKER_HOST: '0.0.0.0' } }).broker, { kind: 'aedes', host: '0.0.0.0', port: 0, limits: DEFAULT_LIMITS });
 });
