@@ -20,14 +20,14 @@ export async function api(base: string, token: string, method: string, path: str
   return { status: response.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
-/** The model an agent's POS status says it serves (null while none). */
+/** The model an agent's retained POS status says it serves (null while none). */
 export async function servingModel(posPort: number, user: { username: string; password: string }): Promise<{ name: string; version: number } | null> {
   const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${posPort}`, { clientId: `pos-probe-${Math.random().toString(16).slice(2)}`, username: user.username, password: user.password, reconnectPeriod: 0, connectTimeout: 3_000 });
   try {
     const status = new Promise<{ servingModel: { name: string; version: number } | null }>((resolve) => client.once('message', (_topic, payload) => resolve(JSON.parse(payload.toString('utf8')) as { servingModel: { name: string; version: number } | null })));
     await client.subscribeAsync('pos/v1/status', { qos: 0 });
-    const message = await Promise.race([status, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 2_000))]);
-    return message?.servingModel ?? null;
+    // The agent keeps pos/v1/status retained from its start (docs/agent.md), so it arrives on subscribe.
+    return (await status).servingModel;
   } finally {
     await client.endAsync(true);
   }
