@@ -3,7 +3,7 @@ import type { AgentDb } from './db.js';
 import { actualRowSchema, type ActualRow } from '../../protocols/messages/pos/actuals.js';
 import { SalesHistory, type HistoryActual } from '../../protocols/features/sales-history.js';
 import { quarantineInvalidRows } from './quarantine.js';
-import { DEFAULT_SALES_DATE_BOUNDS, salesDateProblem, type SalesDateBounds } from '../../protocols/data/sales-date.js';
+import { DEFAULT_SALES_DATE_BOUNDS, salesDateProblem, salesDayNumber, type SalesDateBounds } from '../../protocols/data/sales-date.js';
 
 /** Columns of a stored actual, as SQLite returns them. */
 interface StoredActual {
@@ -30,6 +30,7 @@ function asActualRow(row: StoredActual): Record<string, unknown> {
  */
 export class ActualsStore {
   private readonly db: AgentDb;
+  private readonly bounds: SalesDateBounds;
   /** The history lag and rolling features read, bounded to `historyDays` per (store, item). */
   readonly history: SalesHistory;
   /** Stored rows moved to `quarantine` when this store opened. */
@@ -42,6 +43,7 @@ export class ActualsStore {
    */
   constructor(db: AgentDb, historyDays: number, bounds: SalesDateBounds = DEFAULT_SALES_DATE_BOUNDS) {
     this.db = db;
+    this.bounds = bounds;
     this.history = new SalesHistory({ maxDays: historyDays });
     db.exec(`CREATE TABLE IF NOT EXISTS actuals (
       store TEXT NOT NULL, item TEXT NOT NULL, date TEXT NOT NULL,
@@ -75,9 +77,11 @@ export class ActualsStore {
   /**
    * Seeds history from outside the POS (issue #10: `fleetcast agent seed-history`, history a
    * deployment carries): one transaction, and a day the POS already reported is kept — local
-   * actuals are newer truth. Returns the rows added.
+   * actuals are newer truth. Returns the rows added. The agent's sales-date bounds hold here
+   * as for POS actuals: one row outside them refuses the whole seed before anything is stored (issue #9).
    */
   seed(rows: readonly HistoryActual[]): number {
+    for (const row of rows) salesDayNumber(row.date, this.bounds);
     const insert = this.db.prepare('INSERT OR IGNORE INTO actuals (store, item, date, units, price, promo) VALUES (?, ?, ?, ?, ?, NULL)');
     const added: HistoryActual[] = [];
     this.db.transaction(() => {

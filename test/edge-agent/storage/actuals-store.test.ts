@@ -69,3 +69,14 @@ test('queued accuracy records with a refused day (or an unreadable body) are qua
   t.deepEqual((db.prepare("SELECT reason FROM quarantine WHERE source_table = 'outbox' ORDER BY id").all() as Array<{ reason: string }>).map((row) => row.reason.startsWith('unreadable') ? 'unreadable' : row.reason), ['out-of-range', 'unreadable']);
   db.close();
 });
+
+test('seeded history outside the agent\'s sales-date bounds is refused whole and stores nothing (issue #9)', async (t) => {
+  const db = openAgentDb(await dbPath());
+  t.teardown(() => db.close());
+  const store = new ActualsStore(db, 1_130, { min: '2024-01-01', max: '2026-12-31' });
+  const inside = { store: 's1', item: 'i1', date: '2026-11-01', units: 3 };
+  const error = t.throws(() => store.seed([inside, { store: 's1', item: 'i1', date: '2023-12-31', units: 1 }]));
+  t.is((error as { code?: string }).code, 'FC_ERR_DATE_OUT_OF_RANGE');
+  t.is((db.prepare('SELECT COUNT(*) AS n FROM actuals').get() as { n: number }).n, 0);
+  t.is(store.seed([inside]), 1, 'the same row inside the bounds is stored');
+});
