@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { deriveFeatureSpec, lookbackDays } from '../../protocols/features/index.js';
 import { createLogger } from '../../protocols/runtime/logger.js';
 import { generateSalesData, loadSalesData } from '../../model-packager/data/index.js';
+import { parseColumnMap } from '../../model-packager/data/ingest/column-map.js';
 import type { GeneratorOptionsInput } from '../../model-packager/data/index.js';
 import { openRunStore } from '../../model-packager/tracking/index.js';
 import { buildTrainingDataset, selectRows } from '../../model-packager/train/dataset.js';
@@ -30,24 +31,42 @@ const PYTHON = process.env.FLEETCAST_BENCH_PYTHON ?? '/usr/bin/python3';
  * with the run's metric code (WAPE, MASE, RMSE, bias) beside both baselines.
  *
  *   node dist/bench/quality/run.js [--trials 12] [--holdout-days 90] [--seed 1]
+ *
+ * `--file` adds a sales file from outside the repository (issue #10: a public transaction-level
+ * retail history is checked this way and never committed), read with `--map` and `--granularity`
+ * exactly as `fleetcast train` reads it:
+ *
+ *   node dist/bench/quality/run.js --data none --file superstore.csv --granularity transactions \
+ *     --map 'date=Order Date' --map store=Region --map item=Category --map target=Sales
  */
 const program = new Command('bench-quality')
   .option('--trials <n>', 'configurations of the tuned run', '12')
   .option('--holdout-days <n>', 'holdout days', '90')
   .option('--seed <n>', 'data seed', '1')
-  .option('--data <keys>', 'comma-separated data sets: retail, intermittent, transactions', 'retail,intermittent,transactions')
+  .option('--data <keys>', 'comma-separated generated data sets: retail, intermittent, transactions (none: only --file)', 'retail,intermittent,transactions')
+  .option('--file <csv>', 'also a sales file of your own (kept out of the repository)')
+  .option('--map <canonical=source>', 'column mapping of --file, as for fleetcast train (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+  .option('--granularity <daily|transactions>', 'granularity of --file', 'daily')
   .parse(process.argv);
-const flags = program.opts<{ trials: string; holdoutDays: string; seed: string; data: string }>();
+const flags = program.opts<{ trials: string; holdoutDays: string; seed: string; data: string; file?: string; map: string[]; granularity: 'daily' | 'transactions' }>();
 const seed = Number(flags.seed);
 const holdoutDays = Number(flags.holdoutDays);
 
 /** The generated data sets: shape, granularity the file is read with. */
-const allDataSets: { key: string; name: string; generator: Omit<GeneratorOptionsInput, 'out' | 'seed'> }[] = [
+interface DataSet {
+  key: string;
+  name: string;
+  /** Generated with these options, or read from `file`. */
+  generator?: Omit<GeneratorOptionsInput, 'out' | 'seed'>;
+  file?: string;
+}
+const allDataSets: DataSet[] = [
   { key: 'retail', name: 'retail daily (units)', generator: { stores: 5, items: 10, days: 730 } },
   { key: 'intermittent', name: 'intermittent daily (currency)', generator: { stores: 4, items: 3, days: 1461, profile: 'intermittent' } },
   { key: 'transactions', name: 'intermittent transactions (currency)', generator: { stores: 4, items: 3, days: 1461, profile: 'intermittent', granularity: 'transactions' } },
 ];
 const dataSets = allDataSets.filter((set) => flags.data.split(',').includes(set.key));
+if (flags.file) dataSets.push({ key: 'file', name: `${flags.file.split('/').at(-1)} (${flags.granularity})`, file: flags.file });
 
 interface Row {
   data: string;
@@ -64,10 +83,12 @@ const table: Row[] = [];
 const notes: string[] = [];
 try {
   for (const [index, set] of dataSets.entries()) {
-    const csv = join(dir, `data-${index}.csv`);
-    const generated = await generateSalesData({ ...set.generator, seed, out: csv });
-    const loaded = await loadSalesData(csv, { granularity: set.generator.granularity ?? 'daily', failOnCritical: false });
-    const input: TrainingOptionsInput = { holdoutDays, locale: generated.storeLocales.defaultLocale, storeLocales: generated.storeLocales.storeLocales };
+    const csv = set.file ?? join(dir, `data-${index}.csv`);
+    const generated = set.generator ? await generateSalesData({ ...set.generator, seed, out: csv }) : undefined;
+    const loaded = set.generator
+      ? await loadSalesData(csv, { granularity: set.generator.granularity ?? 'daily', failOnCritical: false })
+      : await loadSalesData(csv, { granularity: flags.granularity, map: parseColumnMap(flags.map), failOnCritical: false });
+    const input: TrainingOptionsInput = generated ? { holdoutDays, locale: generated.storeLocales.defaultLocale, storeLocales: generated.storeLocales.storeLocales } : { holdoutDays };
     const data = { rows: loaded.rows, dataPath: csv, dataSha256: loaded.dataSha256, validationReport: loaded.report };
     const store = openRunStore(join(dir, `runs-${index}.db`));
     const results: [string, TrainingResult][] = [];
