@@ -5,7 +5,7 @@ import type { Logger } from '../../protocols/runtime/logger.js';
 import { createProgress, silentProgress, type ProgressReporter } from '../../protocols/runtime/progress.js';
 import { logLoss, wape } from '../../protocols/metrics/index.js';
 import { predictModel } from '../models/predict.js';
-import type { Objective } from '../models/trained-model.js';
+import type { Objective, TrainedModel } from '../models/trained-model.js';
 import type { RunStore } from '../tracking/run-store.js';
 import type { IterationMetric, RunArtifacts, RunMetrics } from '../tracking/run-record.js';
 import { buildTrainingDataset, selectRows, type TrainingDataset } from './dataset.js';
@@ -15,10 +15,11 @@ import { planTimeSplits, type TimeSplit } from './time-splits.js';
 import { parseTrainingOptions, type TrainingOptions, type TrainingOptionsInput } from './training-options.js';
 import { tune, type TuningResult } from './tune.js';
 import { baselineModel, type BaselineName } from './baseline-model.js';
-import { selectAgainstBaselines, type Selection } from './selection.js';
+import { selectAgainstBaselines, type FoldPredictions, type Selection } from './selection.js';
 import { chooseObjective, type ObjectiveChoice } from './objective-choice.js';
 import { baselineVerdict, type BaselineVerdict } from '../tracking/baseline-verdict.js';
 import type { LearnerFit } from './learners.js';
+import { bestPooledRounds, emptyFoldCurve, firstRounds, recordingWape } from './pooled-rounds.js';
 
 /** Where the training data came from (recorded with the run). */
 export interface TrainingData {
@@ -67,12 +68,6 @@ export interface TrainingResult {
 
 /** Rounds without improvement of the validation loss before fitting stops. */
 const EARLY_STOPPING_ROUNDS = 20;
-/**
- * Patience when rounds are judged by validation WAPE (issue #10): on a 28-day fold of
- * intermittent sales WAPE moves by noise from round to round while its trend still falls, and
- * 20 rounds stopped GBDT Tweedie at a third of the rounds its holdout WAPE kept improving for.
- */
-const WAPE_STOPPING_ROUNDS = 50;
 
 /** Unit objectives tuning searches when the run does not name one (issue #10). */
 const SEARCHED_UNIT_OBJECTIVES: readonly Objective[] = ['squared', 'poisson', 'tweedie'];
@@ -199,22 +194,33 @@ async function train(runId: string, data: TrainingData, options: TrainingOptions
 
   const progress = progressOf();
   progress.start(plan.folds.length + 2, 'training');
-  // Rounds by early stopping on the most recent fold (never on the holdout), judged by the
-  // selection score — WAPE for units (issue #10): on intermittent sales the loss stops long
-  // before the WAPE the run is measured by stops improving.
-  const stopping = await fitLearner(tuningFold.train, learner.maxBudget, {
-    validation: tuningFold.test,
-    // Only GBDT takes a stopping metric; the other learners stop on their loss.
-    ...(options.target === 'units' && chosen.kind === 'gbdt' ? { earlyStoppingRounds: WAPE_STOPPING_ROUNDS, stoppingMetric: wape } : { earlyStoppingRounds: EARLY_STOPPING_ROUNDS }),
-  });
-  const rounds = stopping.bestIteration + 1;
-  progress.update(1, { rounds });
+  const learnerFolds: FoldPredictions[] = [];
+  const foldPredictions = (fold: TimeSplit, model: TrainedModel): FoldPredictions => ({ fold, predictions: predictModel(model, selectRows(dataset, fold.test).X, fold.test.length) });
+  let rounds: number;
+  if (options.target === 'units' && chosen.kind === 'gbdt') {
+    // GBDT for units: every fold grows the full budget and the rounds are those with the best
+    // WAPE pooled over all folds — the selection score, never the holdout (issue #10).
+    const curves = plan.folds.map(() => emptyFoldCurve());
+    const fits: LearnerFit[] = [];
+    for (const [k, fold] of plan.folds.entries()) {
+      fits.push(await fitLearner(fold.train, learner.maxBudget, { validation: fold.test, stoppingMetric: recordingWape(curves[k]) }));
+      progress.update(1 + k, { fold: k });
+    }
+    rounds = bestPooledRounds(curves);
+    for (const [k, fold] of plan.folds.entries()) learnerFolds.push(foldPredictions(fold, firstRounds(fits[k].model, rounds)));
+  } else {
+    // Other learners stop on their loss on the most recent fold, then every fold is refitted.
+    const stopping = await fitLearner(tuningFold.train, learner.maxBudget, { validation: tuningFold.test, earlyStoppingRounds: EARLY_STOPPING_ROUNDS });
+    rounds = stopping.bestIteration + 1;
+    for (const [k, fold] of plan.folds.entries()) {
+      learnerFolds.push(foldPredictions(fold, (await fitLearner(fold.train, rounds)).model));
+      progress.update(1 + k, { fold: k });
+    }
+  }
+  progress.update(plan.folds.length + 1, { rounds });
 
-  // Selection never picks a model that loses to a baseline on the validation fold (issue #10).
-  const selection =
-    options.target === 'units' && (options.model === 'auto' || trials > 1)
-      ? selectAgainstBaselines(dataset, tuningFold, predictModel(stopping.model, tuningValid.X, tuningValid.nRows), options.horizon)
-      : null;
+  // Selection never picks a model that loses to a baseline on the validation days (issue #10).
+  const selection = options.target === 'units' && (options.model === 'auto' || trials > 1) ? selectAgainstBaselines(dataset, learnerFolds, options.horizon) : null;
   const fallback = selection?.fallback ?? null;
   const fitOn = async (train: Uint32Array, budget: number, extra: Parameters<typeof fitLearner>[2] = {}): Promise<LearnerFit> =>
     fallback ? { model: baselineModel(dataset.names, fallback.feature), history: [], bestIteration: 0 } : fitLearner(train, budget, extra);
@@ -222,20 +228,18 @@ async function train(runId: string, data: TrainingData, options: TrainingOptions
     ? { kind: 'linear' as const, objective: 'squared' as const, params: {}, rounds: 0, baseline: fallback.baseline }
     : { kind: chosen.kind, objective, params: chosen.params, rounds };
 
-  const folds: FoldSummary[] = [];
-  for (const [k, fold] of plan.folds.entries()) {
-    const fit = await fitOn(fold.train, rounds);
-    const evaluated = evaluate(dataset, fold, predictModel(fit.model, selectRows(dataset, fold.test).X, fold.test.length), options);
-    folds.push({
+  const folds: FoldSummary[] = learnerFolds.map(({ fold, predictions: learned }, k) => {
+    const predicted = fallback ? predictModel(baselineModel(dataset.names, fallback.feature), selectRows(dataset, fold.test).X, fold.test.length) : learned;
+    const evaluated = evaluate(dataset, fold, predicted, options);
+    return {
       fold: k,
       from: fromEpochDay(fold.testFromDay),
       to: fromEpochDay(fold.testToDay),
       metrics: finite(evaluated.regression?.model ?? evaluated.binary?.model ?? {}),
       seasonalNaive: evaluated.regression ? finite(evaluated.regression.seasonalNaive) : null,
       improvementOverSeasonalNaive: evaluated.regression ? finiteOrNull(evaluated.regression.improvementOverSeasonalNaive) : null,
-    });
-    progress.update(2 + k, { fold: k });
-  }
+    };
+  });
 
   const iterations: IterationMetric[] = [];
   const holdout = plan.holdout;

@@ -52,15 +52,29 @@ test('selection never keeps a model whose validation WAPE is worse than the best
   const spec = deriveFeatureSpec(data.rows, { horizon: 1, defaultLocale: data.locales.defaultLocale });
   const dataset = buildTrainingDataset(data.rows, spec, 'units');
   const fold = planTimeSplits(dataset.day, { holdoutDays: 90, folds: 1, foldDays: 28, minTrainDays: 56 }).folds[0];
-  const bad = selectAgainstBaselines(dataset, fold, Float64Array.from(fold.test, (r) => 5 * dataset.y[r] + 1), 1);
+  const bad = selectAgainstBaselines(dataset, [{ fold, predictions: Float64Array.from(fold.test, (r) => 5 * dataset.y[r] + 1) }], 1);
   const winner = bad.validationWape.movingAverage <= bad.validationWape.seasonalNaive ? 'movingAverage' : 'seasonalNaive';
   t.is(bad.fallback?.baseline, winner);
   t.is(bad.fallback?.feature ?? null, baselineFeature(winner, dataset.names, 1));
-  const good = selectAgainstBaselines(dataset, fold, Float64Array.from(fold.test, (r) => dataset.y[r]), 1);
+  const good = selectAgainstBaselines(dataset, [{ fold, predictions: Float64Array.from(fold.test, (r) => dataset.y[r]) }], 1);
   t.is(good.fallback, null);
 
   const model = baselineModel(dataset.names, bad.fallback?.feature ?? -1);
   const predicted = predictModel(model, selectRows(dataset, fold.test).X, fold.test.length);
   const expected = (winner === 'movingAverage' ? movingAverage : seasonalNaive)(dataset.history, dataset.rows, fold.test, 1);
   for (let i = 0; i < expected.length; i += 1) if (Number.isFinite(expected[i])) t.true(Math.abs(predicted[i] - expected[i]) <= 1e-4 * Math.max(1, expected[i]));
+});
+
+test('selection pools every cross-validation fold: Σ|e| / Σ|y| over all their days', async (t) => {
+  const data = await sales;
+  const spec = deriveFeatureSpec(data.rows, { horizon: 1, defaultLocale: data.locales.defaultLocale });
+  const dataset = buildTrainingDataset(data.rows, spec, 'units');
+  const folds = planTimeSplits(dataset.day, { holdoutDays: 90, folds: 3, foldDays: 28, minTrainDays: 56 }).folds;
+  // Exact on the first two folds, 3× the truth on the last: pooled error = 2·Σy(last fold).
+  const foldPredictions = folds.map((fold, k) => ({ fold, predictions: Float64Array.from(fold.test, (r) => (k === folds.length - 1 ? 3 : 1) * dataset.y[r]) }));
+  const selection = selectAgainstBaselines(dataset, foldPredictions, 1);
+  const sumY = (rows: Uint32Array): number => Array.from(rows).reduce((sum, r) => sum + Math.abs(dataset.y[r]), 0);
+  const all = folds.reduce((sum, fold) => sum + sumY(fold.test), 0);
+  t.is(selection.validationDays, 3 * 28);
+  t.true(Math.abs(selection.validationWape.model - (2 * sumY(folds[2].test)) / all) < 1e-9);
 });
