@@ -1,0 +1,73 @@
+import { assessWindow, importanceWeights } from '../../../protocols/drift/assess.js';
+import { driftLayout, type FeatureLayout } from '../../../protocols/drift/layout.js';
+import { populationStabilityIndex } from '../../../protocols/drift/psi.js';
+import type { ReferenceProfile } from '../../../protocols/drift/reference-profile.js';
+import { toShares } from '../../../protocols/drift/statistics.js';
+import { DEFAULT_DRIFT_THRESHOLDS, type DriftThresholds } from '../../../protocols/drift/thresholds.js';
+import { FleetcastError } from '../../../protocols/errors/fleetcast-error.js';
+import type { Fleet } from '../../fleet/fleet.js';
+import type { Registry } from '../../registry/registry.js';
+import type { ControllerDb } from '../../storage/db.js';
+import { DriftRecords } from './drift-records.js';
+import { mergeByBucket, type MergedWindow } from './merge.js';
+import { ReferenceCache } from './reference-cache.js';
+import type { DriftQuery, DriftSeries, DriftWindowView } from './schema.js';
+
+/**
+ * Fleet drift (issue #12): device windows merged per store, region or fleet — counts add and
+ * every statistic is recomputed from the merged counts with the same protocols/drift code the
+ * agent runs, never averaged — as a time series of buckets.
+ */
+export class DriftMonitor {
+  private readonly records: DriftRecords;
+  private readonly references: ReferenceCache;
+
+  constructor(db: ControllerDb, private readonly fleet: Fleet, registry: Registry, private readonly thresholds: DriftThresholds = DEFAULT_DRIFT_THRESHOLDS) {
+    this.records = new DriftRecords(db);
+    this.references = new ReferenceCache(registry);
+  }
+
+  /** Devices of a level's subject; FC_ERR_DRIFT_SUBJECT_NOT_FOUND when a store or region has none. */
+  devicesOf(level: DriftQuery['level'], subject: string | undefined): string[] {
+    const devices = this.fleet.listDevices().filter((device) => level === 'fleet' || (level === 'store' ? device.store : device.region) === subject);
+    if (devices.length === 0 && level !== 'fleet') throw new FleetcastError('FC_ERR_DRIFT_SUBJECT_NOT_FOUND', `no device in ${level} ${subject}`, { level, subject });
+    return devices.map((device) => device.id);
+  }
+
+  async series(query: DriftQuery): Promise<DriftSeries> {
+    const devices = this.devicesOf(query.level, query.subject);
+    const version = query.version ?? this.records.latestVersion(query.model);
+    const base = { level: query.level, subject: query.level === 'fleet' ? null : query.subject ?? null, model: query.model, version, devices, thresholds: { ...this.thresholds } };
+    if (version === null) return { ...base, reference: null, windows: [], skippedWindows: 0 };
+    const { profile, features } = await this.references.get(query.model, version);
+    const layouts = driftLayout(profile, features);
+    const { records, skipped } = this.records.read({ model: query.model, version, deviceIds: new Set(devices), from: query.from, to: query.to });
+    const predictionSlots = profile.prediction.histogram.counts.length;
+    const merged = mergeByBucket(records, layouts, predictionSlots, query.bucketSec * 1000).slice(-query.limit);
+    return { ...base, reference: referenceView(layouts, profile), windows: merged.map((window) => this.view(window, layouts, profile)), skippedWindows: skipped };
+  }
+
+  private view(window: MergedWindow, layouts: readonly FeatureLayout[], profile: ReferenceProfile): DriftWindowView {
+    const assessment = assessWindow(layouts, window.features, window.n, this.thresholds);
+    const reference = profile.prediction.histogram.counts;
+    return {
+      windowStart: window.windowStart,
+      windowEnd: window.windowEnd,
+      devices: window.devices,
+      n: window.n,
+      driftShare: assessment.driftShare,
+      drifted: assessment.drifted,
+      features: assessment.features.map((feature, i) => ({ ...feature, counts: [...window.features[i].counts] })),
+      prediction: { psi: reference.length === window.prediction.length ? populationStabilityIndex(reference, window.prediction) : 0, counts: window.prediction },
+    };
+  }
+}
+
+function referenceView(layouts: readonly FeatureLayout[], profile: ReferenceProfile): DriftSeries['reference'] {
+  const { weights, weighted } = importanceWeights(layouts);
+  return {
+    features: layouts.map((layout, i) => ({ name: layout.name, kind: layout.kind, edges: [...layout.edges], labels: [...layout.labels], shares: [...layout.referenceShares], weight: weights[i] })),
+    weighted,
+    prediction: { edges: profile.prediction.histogram.edges, shares: toShares(profile.prediction.histogram.counts) },
+  };
+}
