@@ -60,28 +60,36 @@ export function binnedKolmogorovSmirnov(p: ReadonlyArray<number>, q: ReadonlyArr
   return { value: (low + high) / 2, bound: (high - low) / 2 };
 }
 
+/** ∫|d| over a bin where d runs linearly from a to b (uniform mass within the bin), per unit width. */
+function meanAbsLinear(a: number, b: number): number {
+  if (a * b >= 0) return (Math.abs(a) + Math.abs(b)) / 2;
+  return (a * a + b * b) / (2 * (Math.abs(a) + Math.abs(b)));
+}
+
 /**
  * Wasserstein-1 distance ∫|F − G| dx over the reference range [low, high] (1 % … 99 %
- * quantiles; tails beyond are not measured), divided by `scale` (the reference std). Within a
- * bin |F − G| lies between the smallest and largest value its corner CDFs allow; the estimate
- * is the midpoint of the resulting interval and `bound` its half-width (binning error).
+ * quantiles; tails beyond are not measured), divided by `scale` (the reference std). The
+ * estimate assumes mass spread uniformly within each bin (CDFs linear between edges). Within a
+ * bin the true |F − G| lies between the smallest and largest value its corner CDFs allow;
+ * `bound` is the larger distance from the estimate to either end of that interval, so the true
+ * distance is within value ± bound (binning error).
  */
 export function binnedWasserstein(p: ReadonlyArray<number>, q: ReadonlyArray<number>, edges: ReadonlyArray<number>, low: number, high: number, scale: number): Bounded {
   const limits = [Math.min(low, edges[0] ?? low), ...edges, Math.max(high, edges[edges.length - 1] ?? high)];
   const F = [0, ...cdfAtEdges(p), 1];
   const G = [0, ...cdfAtEdges(q), 1];
+  let estimate = 0;
   let lowSum = 0;
   let highSum = 0;
   for (let i = 0; i < p.length; i += 1) {
     const width = limits[i + 1] - limits[i];
     const a = F[i] - G[i + 1];
     const b = F[i + 1] - G[i];
-    const most = Math.max(Math.abs(a), Math.abs(b));
-    const least = a <= 0 && b >= 0 ? 0 : Math.min(Math.abs(a), Math.abs(b));
-    lowSum += width * least;
-    highSum += width * most;
+    estimate += width * meanAbsLinear(F[i] - G[i], F[i + 1] - G[i + 1]);
+    lowSum += width * (a <= 0 && b >= 0 ? 0 : Math.min(Math.abs(a), Math.abs(b)));
+    highSum += width * Math.max(Math.abs(a), Math.abs(b));
   }
-  return { value: (lowSum + highSum) / 2 / scale, bound: (highSum - lowSum) / 2 / scale };
+  return { value: estimate / scale, bound: Math.max(estimate - lowSum, highSum - estimate) / scale };
 }
 
 /**

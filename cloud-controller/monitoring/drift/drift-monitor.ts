@@ -1,17 +1,14 @@
-import { assessWindow, importanceWeights } from '../../../protocols/drift/assess.js';
-import { driftLayout, type FeatureLayout } from '../../../protocols/drift/layout.js';
-import { populationStabilityIndex } from '../../../protocols/drift/psi.js';
-import type { ReferenceProfile } from '../../../protocols/drift/reference-profile.js';
-import { toShares } from '../../../protocols/drift/statistics.js';
+import { driftLayout } from '../../../protocols/drift/layout.js';
 import { DEFAULT_DRIFT_THRESHOLDS, type DriftThresholds } from '../../../protocols/drift/thresholds.js';
 import { FleetcastError } from '../../../protocols/errors/fleetcast-error.js';
 import type { Fleet } from '../../fleet/fleet.js';
 import type { Registry } from '../../registry/registry.js';
 import type { ControllerDb } from '../../storage/db.js';
 import { DriftRecords } from './drift-records.js';
-import { mergeByBucket, type MergedWindow } from './merge.js';
+import { mergeByBucket } from './merge.js';
 import { ReferenceCache } from './reference-cache.js';
-import type { DriftQuery, DriftSeries, DriftWindowView } from './schema.js';
+import type { DriftQuery, DriftSeries } from './schema.js';
+import { referenceView, windowView } from './series-view.js';
 
 /**
  * Fleet drift (issue #12): device windows merged per store, region or fleet — counts add and
@@ -44,30 +41,6 @@ export class DriftMonitor {
     const { records, skipped } = this.records.read({ model: query.model, version, deviceIds: new Set(devices), from: query.from, to: query.to });
     const predictionSlots = profile.prediction.histogram.counts.length;
     const merged = mergeByBucket(records, layouts, predictionSlots, query.bucketSec * 1000).slice(-query.limit);
-    return { ...base, reference: referenceView(layouts, profile), windows: merged.map((window) => this.view(window, layouts, profile)), skippedWindows: skipped };
+    return { ...base, reference: referenceView(layouts, profile), windows: merged.map((window) => windowView(window, layouts, profile, this.thresholds)), skippedWindows: skipped };
   }
-
-  private view(window: MergedWindow, layouts: readonly FeatureLayout[], profile: ReferenceProfile): DriftWindowView {
-    const assessment = assessWindow(layouts, window.features, window.n, this.thresholds);
-    const reference = profile.prediction.histogram.counts;
-    return {
-      windowStart: window.windowStart,
-      windowEnd: window.windowEnd,
-      devices: window.devices,
-      n: window.n,
-      driftShare: assessment.driftShare,
-      drifted: assessment.drifted,
-      features: assessment.features.map((feature, i) => ({ ...feature, counts: [...window.features[i].counts] })),
-      prediction: { psi: reference.length === window.prediction.length ? populationStabilityIndex(reference, window.prediction) : 0, counts: window.prediction },
-    };
-  }
-}
-
-function referenceView(layouts: readonly FeatureLayout[], profile: ReferenceProfile): DriftSeries['reference'] {
-  const { weights, weighted } = importanceWeights(layouts);
-  return {
-    features: layouts.map((layout, i) => ({ name: layout.name, kind: layout.kind, edges: [...layout.edges], labels: [...layout.labels], shares: [...layout.referenceShares], weight: weights[i] })),
-    weighted,
-    prediction: { edges: profile.prediction.histogram.edges, shares: toShares(profile.prediction.histogram.counts) },
-  };
 }
