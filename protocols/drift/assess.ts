@@ -94,20 +94,30 @@ export function assessFeature(layout: FeatureLayout, window: FeatureWindowCounts
     const share = window.missing / total;
     statistics.missingShare = judged(Math.abs(share - layout.referenceMissingShare), shareBound(layout.referenceMissingShare, total, layout.referenceN), thresholds.missingShare);
   }
+  // Categorical frequencies shift by construction when a window is one store's slice (the
+  // store code is constant there), so categorical features are judged by unseen and missing
+  // shares only; PSI and JS of their categories are reported (docs/monitoring.md).
+  const decisive = Object.entries(statistics).filter(([name]) => layout.kind === 'numeric' || name === 'unseenShare' || name === 'missingShare');
   const enough = n >= thresholds.minSamples;
-  const drifted = Object.values(statistics).some((result) => result.exceeded) && (enough || (statistics.missingShare?.exceeded === true && total >= thresholds.minSamples));
+  const drifted = layout.monitored && decisive.some(([, result]) => result.exceeded) && (enough || (statistics.missingShare?.exceeded === true && total >= thresholds.minSamples));
   const categoryShares = layout.kind === 'categorical' && comparable
     ? Object.fromEntries([...layout.labels, '(other)', '(unseen)'].map((label, i) => [label, q[i]]))
     : null;
   return { name: layout.name, kind: layout.kind, n, missing: window.missing, statistics, categoryShares, drifted };
 }
 
-/** Normalised importance weights: GBDT gain when every feature has one, uniform otherwise. */
+/**
+ * Normalised importance weights of the monitored features: GBDT gain when every feature has
+ * one, uniform otherwise (bundles before issue #12, linear and MLP models). Unmonitored
+ * (calendar) features weigh 0.
+ */
 export function importanceWeights(layouts: readonly FeatureLayout[]): { weights: number[]; weighted: boolean } {
   const gains = layouts.map((layout) => layout.gain);
-  const total = gains.reduce<number>((sum, gain) => sum + (gain ?? 0), 0);
-  if (gains.some((gain) => gain === null || gain < 0) || !(total > 0)) return { weights: layouts.map(() => 1 / Math.max(1, layouts.length)), weighted: false };
-  return { weights: gains.map((gain) => (gain ?? 0) / total), weighted: true };
+  const weighted = gains.every((gain) => gain !== null && gain >= 0);
+  const raw = layouts.map((layout) => (!layout.monitored ? 0 : weighted ? layout.gain ?? 0 : 1));
+  const total = raw.reduce((sum, w) => sum + w, 0);
+  if (!(total > 0)) return { weights: layouts.map(() => 0), weighted: false };
+  return { weights: raw.map((w) => w / total), weighted };
 }
 
 /** Assesses every feature of a window and the importance-weighted dataset share. */

@@ -10,6 +10,14 @@ export const MAX_TRACKED_CATEGORIES = 8;
 /** Window count layout version carried in the drift record (`layout`); absent = quantile bins for every feature. */
 export const DRIFT_LAYOUT_VERSION = 2;
 
+/**
+ * Features that are functions of the requested date (protocols/features/feature-names.ts): a
+ * window holds the dates the stores asked about — usually one or two days — so their
+ * distribution differs from the multi-year reference by construction. Their statistics are
+ * reported but they are never declared drifted and weigh nothing in the dataset share.
+ */
+export const CALENDAR_FEATURES: ReadonlySet<string> = new Set(['day_of_week', 'day_of_month', 'month', 'week_of_year', 'is_holiday', 'days_to_holiday', 'days_after_holiday']);
+
 /** How one feature's window counts are laid out and what they are compared with. */
 export interface FeatureLayout {
   name: string;
@@ -32,6 +40,8 @@ export interface FeatureLayout {
   high: number;
   /** GBDT gain importance from the bundle; null when the bundle carries none. */
   gain: number | null;
+  /** False for calendar features (see CALENDAR_FEATURES): reported, never declared drifted. */
+  monitored: boolean;
 }
 
 /** The slot a categorical value lands in: its tracked index, then "other", then "unseen". */
@@ -70,7 +80,7 @@ export function driftLayout(reference: ReferenceProfile, featureNames: readonly 
   const byName = new Map(reference.features.map((feature) => [feature.name, feature]));
   return featureNames.map((name) => {
     const profile = byName.get(name);
-    if (!profile) return { name, kind: 'numeric', edges: [], codes: [], labels: [], referenceShares: [0], referenceN: 0, referenceMissingShare: 0, std: null, low: 0, high: 0, gain: null };
+    if (!profile) return { name, kind: 'numeric', edges: [], codes: [], labels: [], referenceShares: [0], referenceN: 0, referenceMissingShare: 0, std: null, low: 0, high: 0, gain: null, monitored: false };
     const { distribution } = profile;
     const edges = distribution.histogram.edges;
     const referenceN = distribution.histogram.counts.reduce((sum, count) => sum + count, 0);
@@ -83,6 +93,7 @@ export function driftLayout(reference: ReferenceProfile, featureNames: readonly 
       low: Math.min(quantile(profile, 0.01, edges[0] ?? 0), edges[0] ?? 0),
       high: Math.max(quantile(profile, 0.99, edges[edges.length - 1] ?? 0), edges[edges.length - 1] ?? 0),
       gain: profile.importance.gain,
+      monitored: !CALENDAR_FEATURES.has(name),
     };
     if (profile.kind === 'categorical' && profile.categoryFrequencies) {
       return { ...common, kind: 'categorical', ...categoricalLayout(profile, profile.categoryFrequencies) };
