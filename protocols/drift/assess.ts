@@ -95,9 +95,9 @@ export function assessFeature(layout: FeatureLayout, window: FeatureWindowCounts
     statistics.missingShare = judged(Math.abs(share - layout.referenceMissingShare), shareBound(layout.referenceMissingShare, total, layout.referenceN), thresholds.missingShare);
   }
   // Categorical frequencies shift by construction when a window is one store's slice (the
-  // store code is constant there), so categorical features are judged by unseen and missing
-  // shares only; PSI and JS of their categories are reported (docs/monitoring.md).
-  const decisive = Object.entries(statistics).filter(([name]) => layout.kind === 'numeric' || name === 'unseenShare' || name === 'missingShare');
+  // store code is constant there), and store-day features have few independent values per
+  // window, so those are judged by unseen and missing shares only (docs/monitoring.md).
+  const decisive = Object.entries(statistics).filter(([name]) => !layout.sharesOnly || name === 'unseenShare' || name === 'missingShare');
   const enough = n >= thresholds.minSamples;
   const drifted = layout.monitored && decisive.some(([, result]) => result.exceeded) && (enough || (statistics.missingShare?.exceeded === true && total >= thresholds.minSamples));
   const categoryShares = layout.kind === 'categorical' && comparable

@@ -18,6 +18,14 @@ export const DRIFT_LAYOUT_VERSION = 2;
  */
 export const CALENDAR_FEATURES: ReadonlySet<string> = new Set(['day_of_week', 'day_of_month', 'month', 'week_of_year', 'is_holiday', 'days_to_holiday', 'days_after_holiday']);
 
+/**
+ * Features with one value per store and day (protocols/features weather fields): every item
+ * row of a store-day repeats it, so a window of a few store-days has a few independent values,
+ * not n, and they follow the season rather than the training year. Their distribution
+ * statistics are reported; only their missing share is judged (docs/monitoring.md).
+ */
+export const STORE_DAY_FEATURES: ReadonlySet<string> = new Set(['temp_c', 'precip_mm']);
+
 /** How one feature's window counts are laid out and what they are compared with. */
 export interface FeatureLayout {
   name: string;
@@ -42,6 +50,8 @@ export interface FeatureLayout {
   gain: number | null;
   /** False for calendar features (see CALENDAR_FEATURES): reported, never declared drifted. */
   monitored: boolean;
+  /** Only the missing share (and, categorical, unseen share) decides: categorical and store-day features. */
+  sharesOnly: boolean;
 }
 
 /** The slot a categorical value lands in: its tracked index, then "other", then "unseen". */
@@ -80,7 +90,7 @@ export function driftLayout(reference: ReferenceProfile, featureNames: readonly 
   const byName = new Map(reference.features.map((feature) => [feature.name, feature]));
   return featureNames.map((name) => {
     const profile = byName.get(name);
-    if (!profile) return { name, kind: 'numeric', edges: [], codes: [], labels: [], referenceShares: [0], referenceN: 0, referenceMissingShare: 0, std: null, low: 0, high: 0, gain: null, monitored: false };
+    if (!profile) return { name, kind: 'numeric', edges: [], codes: [], labels: [], referenceShares: [0], referenceN: 0, referenceMissingShare: 0, std: null, low: 0, high: 0, gain: null, monitored: false, sharesOnly: false };
     const { distribution } = profile;
     const edges = distribution.histogram.edges;
     const referenceN = distribution.histogram.counts.reduce((sum, count) => sum + count, 0);
@@ -94,6 +104,7 @@ export function driftLayout(reference: ReferenceProfile, featureNames: readonly 
       high: Math.max(quantile(profile, 0.99, edges[edges.length - 1] ?? 0), edges[edges.length - 1] ?? 0),
       gain: profile.importance.gain,
       monitored: !CALENDAR_FEATURES.has(name),
+      sharesOnly: profile.kind === 'categorical' || STORE_DAY_FEATURES.has(name),
     };
     if (profile.kind === 'categorical' && profile.categoryFrequencies) {
       return { ...common, kind: 'categorical', ...categoricalLayout(profile, profile.categoryFrequencies) };
