@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import test from 'ava';
 import { trustedKeysFromPems } from '../../../../protocols/bundle/keys.js';
 import { readBundle } from '../../../../protocols/bundle/read-bundle.js';
@@ -14,6 +16,8 @@ import { TelemetryIngest } from '../../../../cloud-controller/telemetry/ingest.j
 import { DriftWindow } from '../../../../edge-agent/drift/drift-window.js';
 import type { OutboxEntry } from '../../../../edge-agent/storage/outbox.js';
 import { testFeatureRows } from '../../../helpers/bundle-fixtures.js';
+import { loadedModules } from '../../../helpers/loaded-modules.js';
+import { runCli } from '../../../helpers/run-cli.js';
 import { makeBundleSet, openTestRegistry, tempDir, type BundleSet } from '../../helpers.js';
 
 const model = { name: 'demand', version: 1 };
@@ -125,4 +129,26 @@ test('GET /v1/drift serves every level to viewers and codes bad queries', async 
   t.is(unknown.status, 404);
   t.is(unknown.json.error?.code, 'FC_ERR_DRIFT_SUBJECT_NOT_FOUND');
   t.is((await get('level=fleet&model=demand&version=7')).json.error?.code, 'FC_ERR_MODEL_NOT_FOUND');
+
+  // The CLI reads the same API: `drift show --json` prints the series, `drift report` writes the HTML file.
+  const cli = ['--model', 'demand', '--api', base, '--token', viewer];
+  const shown = await runCli(['drift', 'show', '--region', 'eu', ...cli, '--json']);
+  t.is(shown.code, 0, shown.stderr);
+  t.deepEqual(JSON.parse(shown.stdout), region.json);
+  const text = await runCli(['drift', 'show', '--store', 's3', ...cli]);
+  t.regex(text.stdout, /lag_7 .* DRIFT/);
+  const out = join(tempDir(), 'report.html');
+  const report = await runCli(['drift', 'report', '--fleet', ...cli, '--out', out, '--json']);
+  t.is(report.code, 0, report.stderr);
+  t.is((JSON.parse(report.stdout) as { charts: number }).charts, 6);
+  t.true((await readFile(out, 'utf8')).includes('echarts'));
+  const usage = await runCli(['drift', 'show', '--store', 's1', '--fleet', ...cli, '--json']);
+  t.is(usage.code, 64);
+  t.is((JSON.parse(usage.stdout) as { error: { code: string } }).error.code, 'FC_ERR_USAGE');
+});
+
+test('fleetcast drift --help loads no package but commander (lazy command group)', async (t) => {
+  const loaded = await loadedModules(['drift', 'report', '--help']);
+  t.is(loaded.code, 0);
+  t.deepEqual([...loaded.packages], ['commander']);
 });
