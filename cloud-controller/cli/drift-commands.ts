@@ -15,6 +15,7 @@ interface DriftFlags extends ApiOptions {
   to?: string;
   bucketSec: string;
   limit: string;
+  threshold: string[];
 }
 
 interface ReportFlags extends DriftFlags {
@@ -32,6 +33,11 @@ export function driftQueryString(flags: DriftFlags): string {
   params.set('level', level);
   if (subject !== undefined) params.set('subject', subject);
   for (const key of ['version', 'from', 'to'] as const) if (flags[key] !== undefined) params.set(key, flags[key]);
+  for (const entry of flags.threshold) {
+    const match = /^([a-zA-Z]+)=(.+)$/.exec(entry);
+    if (!match) throw new FleetcastError('FC_ERR_USAGE', `--threshold ${entry}: expected name=value (docs/monitoring.md)`);
+    params.set(match[1], match[2]);
+  }
   return params.toString();
 }
 
@@ -45,7 +51,8 @@ function withDriftOptions(command: Command): Command {
     .option('--from <iso>', 'first window end to include (ISO timestamp)')
     .option('--to <iso>', 'last window end to include (ISO timestamp)')
     .option('--bucket-sec <seconds>', 'merge device windows into buckets this wide', '3600')
-    .option('--limit <n>', 'newest buckets to show', '168');
+    .option('--limit <n>', 'newest buckets to show', '168')
+    .option('--threshold <name=value>', 'try another threshold on the stored windows, e.g. psi=0.1 or minSamples=500 (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[]);
 }
 
 async function fetchSeries(flags: DriftFlags): Promise<DriftSeries> {

@@ -34,13 +34,20 @@ export class DriftMonitor {
   async series(query: DriftQuery): Promise<DriftSeries> {
     const devices = this.devicesOf(query.level, query.subject);
     const version = query.version ?? this.records.latestVersion(query.model);
-    const base = { level: query.level, subject: query.level === 'fleet' ? null : query.subject ?? null, model: query.model, version, devices, thresholds: { ...this.thresholds } };
+    const thresholds = { ...this.thresholds, ...overridesOf(query) };
+    const base = { level: query.level, subject: query.level === 'fleet' ? null : query.subject ?? null, model: query.model, version, devices, thresholds };
     if (version === null) return { ...base, reference: null, windows: [], skippedWindows: 0 };
     const { profile, features } = await this.references.get(query.model, version);
     const layouts = driftLayout(profile, features);
     const { records, skipped } = this.records.read({ model: query.model, version, deviceIds: new Set(devices), from: query.from, to: query.to });
     const predictionSlots = profile.prediction.histogram.counts.length;
     const merged = mergeByBucket(records, layouts, predictionSlots, query.bucketSec * 1000).slice(-query.limit);
-    return { ...base, reference: referenceView(layouts, profile), windows: merged.map((window) => windowView(window, layouts, profile, this.thresholds)), skippedWindows: skipped };
+    return { ...base, reference: referenceView(layouts, profile), windows: merged.map((window) => windowView(window, layouts, profile, thresholds)), skippedWindows: skipped };
   }
+}
+
+/** The thresholds a query overrides (only the keys it names). */
+function overridesOf(query: DriftQuery): Partial<DriftThresholds> {
+  const keys = Object.keys(DEFAULT_DRIFT_THRESHOLDS) as Array<keyof DriftThresholds>;
+  return Object.fromEntries(keys.flatMap((key) => (query[key] === undefined ? [] : [[key, query[key]]])));
 }

@@ -1,6 +1,19 @@
 import { z } from 'zod';
 import { finiteNumber, timestampSchema } from '../../../protocols/envelope.js';
 import { idSchema } from '../../../protocols/ids.js';
+import { driftThresholdsSchema } from '../../../protocols/drift/thresholds.js';
+
+/** Per-query threshold overrides (issue #12 tuning): the controller recomputes every statistic, so any threshold can be tried on stored windows. */
+const thresholdOverrides = z.object({
+  minSamples: z.coerce.number().pipe(driftThresholdsSchema.shape.minSamples.removeDefault()),
+  psi: z.coerce.number().pipe(driftThresholdsSchema.shape.psi.removeDefault()),
+  js: z.coerce.number().pipe(driftThresholdsSchema.shape.js.removeDefault()),
+  wasserstein: z.coerce.number().pipe(driftThresholdsSchema.shape.wasserstein.removeDefault()),
+  ks: z.coerce.number().pipe(driftThresholdsSchema.shape.ks.removeDefault()),
+  missingShare: z.coerce.number().pipe(driftThresholdsSchema.shape.missingShare.removeDefault()),
+  unseenShare: z.coerce.number().pipe(driftThresholdsSchema.shape.unseenShare.removeDefault()),
+  datasetShare: z.coerce.number().pipe(driftThresholdsSchema.shape.datasetShare.removeDefault()),
+}).partial();
 
 /** Levels drift is merged at (issue #12): a store's devices, a region's, the whole fleet. */
 export const driftLevelSchema = z.enum(['store', 'region', 'fleet']);
@@ -20,7 +33,7 @@ export const driftQuerySchema = z.object({
   bucketSec: z.coerce.number().int().min(1).max(7 * 86_400).default(3600),
   /** Newest buckets returned. */
   limit: z.coerce.number().int().positive().max(2000).default(168),
-}).refine((query) => query.level === 'fleet' || query.subject !== undefined, { message: 'store and region levels need a subject', path: ['subject'] });
+}).merge(thresholdOverrides).refine((query) => query.level === 'fleet' || query.subject !== undefined, { message: 'store and region levels need a subject', path: ['subject'] });
 export type DriftQuery = z.infer<typeof driftQuerySchema>;
 
 const statisticSchema = z.object({ value: finiteNumber, bound: z.number(), threshold: finiteNumber, exceeded: z.boolean() });

@@ -137,6 +137,13 @@ test('GET /v1/drift serves every level to viewers and codes bad queries', async 
   t.deepEqual(JSON.parse(shown.stdout), region.json);
   const text = await runCli(['drift', 'show', '--store', 's3', ...cli]);
   t.regex(text.stdout, /lag_7 .* DRIFT/);
+  // Thresholds can be tried on the stored windows: a huge minimum sample size flags nothing.
+  const strict = await runCli(['drift', 'show', '--store', 's3', ...cli, '--threshold', 'minSamples=100000', '--json']);
+  t.is(strict.code, 0, strict.stderr);
+  const strictSeries = JSON.parse(strict.stdout) as DriftSeries;
+  t.is(strictSeries.thresholds.minSamples, 100000);
+  t.false(strictSeries.windows.some((w) => w.features.some((f) => f.drifted)));
+  t.is((await get('level=fleet&model=demand&psi=-1')).json.error?.code, 'FC_ERR_INVALID_REQUEST');
   const out = join(tempDir(), 'report.html');
   const report = await runCli(['drift', 'report', '--fleet', ...cli, '--out', out, '--json']);
   t.is(report.code, 0, report.stderr);
