@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { createLogger } from '../protocols/runtime/logger.js';
 import type { ConfigSources } from './config/load.js';
 import { openControllerContext, type ControllerContext } from './controller-context.js';
+import { DriftMonitor } from './monitoring/drift/drift-monitor.js';
 import { buildApiServer } from './api/server.js';
 import { registerHistoryRoutes } from './api/routes/history-routes.js';
 import { Predictor } from './predict/predictor.js';
@@ -50,6 +51,7 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
   const api = await buildApiServer({
     deployments: cloudLink.deployments,
     telemetry: cloudLink.telemetry,
+    drift: new DriftMonitor(context.db, context.fleet, context.registry),
     plugins: [
       { public: true, register: (app) => registerBundleRoutes(app, { locate: artifactStoreLocator(config.dataDir), verifier: context.fleet }) },
       { register: (app) => registerHistoryRoutes(app, context.history) },

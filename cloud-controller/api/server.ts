@@ -20,6 +20,8 @@ import { registerPredictRoutes } from './routes/predict-routes.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerDeploymentRoutes } from './routes/deployment-routes.js';
 import { registerTelemetryRoutes } from './routes/telemetry-routes.js';
+import { registerDriftRoutes } from './routes/drift-routes.js';
+import type { DriftMonitor } from '../monitoring/drift/drift-monitor.js';
 import { registerOperatorRoutes } from './routes/operator-routes.js';
 import './fastify-augment.js';
 
@@ -44,6 +46,8 @@ export interface ApiDependencies {
   deployments?: Deployments;
   /** Telemetry queries (broker half); routes are served when present. */
   telemetry?: TelemetryQueries;
+  /** Merged drift per store, region and fleet (issue #12); the route is served when present. */
+  drift?: DriftMonitor;
   /** Most rows one predict call may score. */
   maxPredictRows?: number;
   /** Predict calls one token may run at once (default 2); more get 429 FC_ERR_PREDICT_BUSY. */
@@ -138,6 +142,7 @@ export async function buildApiServer(deps: ApiDependencies): Promise<FastifyInst
     registerOperatorRoutes(app, { deployments: deps.deployments, registry: deps.registry, fleet: deps.fleet, telemetry: deps.telemetry });
   }
   if (deps.telemetry) registerTelemetryRoutes(app, { telemetry: deps.telemetry, fleet: deps.fleet });
+  if (deps.drift) registerDriftRoutes(app, deps.drift);
   for (const plugin of deps.plugins ?? []) {
     await app.register(async (scope) => {
       // Marks every route of a public plugin so the auth hook lets it authenticate by itself.

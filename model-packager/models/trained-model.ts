@@ -24,6 +24,11 @@ export const treeSchema = z.object({
   right: z.array(z.number().int()),
   missingGoesLeft: z.array(z.boolean()),
   value: z.array(z.number()),
+  /**
+   * Loss reduction of each internal node's split (0 for leaves), for gain importance (issue
+   * #12: split counts are not importance). Absent in models trained before #12.
+   */
+  gain: z.array(z.number()).optional(),
 });
 export type Tree = z.infer<typeof treeSchema>;
 

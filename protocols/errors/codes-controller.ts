@@ -20,6 +20,9 @@ export const controllerErrors = {
   FC_ERR_PREDICT_BUSY: { message: 'This caller has too many predictions running; retry when one finished', exitCode: 75 },
   FC_ERR_BACKUP_INVALID: { message: 'Backup is incomplete or does not match its manifest', exitCode: 65 },
   FC_ERR_RESTORE_TARGET_NOT_EMPTY: { message: 'Restore target data directory is not empty', exitCode: 73 },
+  // drift monitoring (issue #12)
+  FC_ERR_DRIFT_SUBJECT_NOT_FOUND: { message: 'No enrolled device belongs to this store or region', exitCode: 66 },
+  FC_ERR_DRIFT_NO_REFERENCE: { message: 'The model version has no readable reference profile to compare drift windows with', exitCode: 66 },
   // broker
   FC_ERR_BROKER_START: { message: 'Broker adapter could not start (port in use, TLS material unreadable, provisioning endpoint unreachable)', exitCode: 75 },
   FC_ERR_BROKER_CONFIG: { message: 'Broker adapter configuration is invalid', exitCode: 78 },

@@ -52,10 +52,21 @@ export const driftRecordSchema = z.object({
         missingShare: finiteNumber.min(0).max(1),
         /** Counts per reference bin (compact histogram; sums to n minus missing). */
         counts: z.array(z.number().int().nonnegative()).max(256),
+        /** Rows where the feature was missing (issue #12: exact, so merged counts add up; absent before #12). */
+        missing: z.number().int().nonnegative().optional(),
       }),
     )
     .max(512),
   prediction: z.object({ psi: finiteNumber.nonnegative(), counts: z.array(z.number().int().nonnegative()).max(256) }),
+  /**
+   * Count layout (issue #12, protocols/drift/layout.ts): 2 = categorical features count tracked
+   * categories + other + unseen instead of quantile bins. Absent: quantile bins for every feature.
+   */
+  layout: z.literal(2).optional(),
+  /** Importance-weighted share of drifted features the device computed (issue #12). */
+  driftShare: finiteNumber.min(0).max(1).optional(),
+  /** Indices into `features` the device declared drifted (issue #12). */
+  drifted: z.array(z.number().int().nonnegative().max(511)).max(512).optional(),
 });
 
 /**

@@ -14,6 +14,8 @@ export interface GrownTree {
   missingGoesLeft: boolean[];
   /** Leaf value including the learning rate (0 for internal nodes). */
   value: number[];
+  /** Split gain of internal nodes (0 for leaves), for gain importance (issue #12). */
+  gain: number[];
   /** Leaf row ranges in the partition array ([start, end)), −1 for internal nodes. */
   leafStart: number[];
   leafEnd: number[];
@@ -44,5 +46,6 @@ export function toTree(tree: GrownTree, edges: FeatureEdges): Tree {
     right: tree.right.slice(),
     missingGoesLeft: tree.missingGoesLeft.slice(),
     value: tree.value.slice(),
+    gain: tree.gain.slice(),
   };
 }

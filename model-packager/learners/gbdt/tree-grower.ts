@@ -18,7 +18,7 @@ interface ChosenSplit {
  * which partition the rows of the previous level's splits and histogram the new nodes.
  */
 export async function growTree(pool: HistogramPool, params: GbdtParams, sampleCount: number, identityRoot: boolean, activeFeatures: Uint8Array, G: number, H: number): Promise<GrownTree> {
-  const tree: GrownTree = { feature: [], splitBin: [], left: [], right: [], missingGoesLeft: [], value: [], leafStart: [], leafEnd: [] };
+  const tree: GrownTree = { feature: [], splitBin: [], left: [], right: [], missingGoesLeft: [], value: [], gain: [], leafStart: [], leafEnd: [] };
   const addLeaf = (nodeG: number, nodeH: number): number => {
     tree.feature.push(-1);
     tree.splitBin.push(0);
@@ -26,6 +26,7 @@ export async function growTree(pool: HistogramPool, params: GbdtParams, sampleCo
     tree.right.push(-1);
     tree.missingGoesLeft.push(false);
     tree.value.push(leafValue(nodeG, nodeH, params));
+    tree.gain.push(0);
     tree.leafStart.push(-1);
     tree.leafEnd.push(-1);
     return tree.feature.length - 1;
@@ -59,6 +60,7 @@ export async function growTree(pool: HistogramPool, params: GbdtParams, sampleCo
       tree.left[parent] = left;
       tree.right[parent] = right;
       tree.value[parent] = 0;
+      tree.gain[parent] = results[o];
       apply.set([parent, tree.leafStart[parent], tree.leafEnd[parent], results[o + 1], results[o + 2], results[o + 3], left, right], k * APPLY_STRIDE);
       sums.set([results[o + 4], results[o + 5], results[o + 6], results[o + 7]], k * 4);
       tree.leafStart[parent] = -1;
