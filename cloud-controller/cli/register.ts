@@ -5,6 +5,8 @@ import { registerHistoryCommands } from './history-commands.js';
 import { registerDeployCommands } from './deploy-commands.js';
 import { registerStatusCommand } from './status-command.js';
 import { registerKeyCommands } from './keys-commands.js';
+import { registerAlertCommands } from './alert-commands.js';
+import { registerRetrainCommand } from './retrain-command.js';
 
 /** Command groups owned by the cloud controller. */
 export function registerControllerCommands(program: Command): void {
@@ -14,4 +16,6 @@ export function registerControllerCommands(program: Command): void {
   registerDeployCommands(program);
   registerStatusCommand(program);
   registerKeyCommands(program);
+  registerAlertCommands(program);
+  registerRetrainCommand(program);
 }
