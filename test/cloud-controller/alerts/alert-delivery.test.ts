@@ -6,17 +6,8 @@ import { accuracyMonitoringConfigSchema } from '../../../cloud-controller/monito
 import { createLogger } from '../../../protocols/runtime/logger.js';
 import { makeSigningKey, makeTestBundle } from '../../helpers/bundle-fixtures.js';
 import { openTestRegistry, tempDir, TestClock } from '../helpers.js';
-import { enrolTestDevices, ingestPairs, type RawPair } from '../monitoring/accuracy/accuracy-fixture.js';
+import { enrolTestDevices, degradedPairs, ingestPairs } from '../monitoring/accuracy/accuracy-fixture.js';
 import { startHttpReceiver, startSmtpReceiver } from './receivers.js';
-
-/** Store s1 forecasts twice as badly as the bundle's validation WAPE promised, three days running. */
-function degradedPairs(): RawPair[] {
-  const pairs: RawPair[] = [];
-  for (const day of ['2026-03-01', '2026-03-02', '2026-03-03']) {
-    for (let i = 0; i < 100; i += 1) pairs.push({ deviceId: 'd1a', day, actual: 10, predicted: i % 2 === 0 ? 14 : 6 });
-  }
-  return pairs;
-}
 
 test('one critical alert reaches a webhook and an SMTP server once each, survives the webhook being down, and escalates when nobody acknowledges', async (t) => {
   const dataDir = tempDir();
@@ -25,7 +16,7 @@ test('one critical alert reaches a webhook and an SMTP server once each, survive
   const { registry, db } = openTestRegistry(dataDir, key);
   await registry.push(bundle.path, 'alice');
   const fleet = await enrolTestDevices(db);
-  ingestPairs(db, degradedPairs(), { name: 'units', version: 1 });
+  ingestPairs(db, degradedPairs('d1a', 4), { name: 'units', version: 1 });
 
   // The webhook's port is taken, then released: the receiver is down until it starts again there.
   const down = await startHttpReceiver();

@@ -15,18 +15,9 @@ import { RetrainLog } from '../../../cloud-controller/retrain/retrain-log.js';
 import { parsePrivateKeyPem } from '../../../protocols/bundle/keys.js';
 import { makeSigningKey, writeKeyFiles } from '../../helpers/bundle-fixtures.js';
 import { tempDir, TestClock } from '../helpers.js';
-import { ingestPairs, type RawPair } from '../monitoring/accuracy/accuracy-fixture.js';
+import { degradedPairs, ingestPairs } from '../monitoring/accuracy/accuracy-fixture.js';
 
 const logger = createLogger('test', { level: 'silent' });
-
-/** Store S001 forecasts far worse than validation promised for three days: a sustained alarm. */
-function degradedPairs(): RawPair[] {
-  const pairs: RawPair[] = [];
-  for (const day of ['2026-03-01', '2026-03-02', '2026-03-03']) {
-    for (let i = 0; i < 100; i += 1) pairs.push({ deviceId: 'dev-s001', day, actual: 10, predicted: i % 2 === 0 ? 40 : 0 });
-  }
-  return pairs;
-}
 
 test('a sustained alarm triggers retraining that registers a Development version linked to the alert; Production is untouched', async (t) => {
   const dir = tempDir('fc-retrain-');
@@ -61,7 +52,7 @@ test('a sustained alarm triggers retraining that registers a Development version
   context.registry.promote('units', 1, 'Production', 'alice');
 
   await context.fleet.enrolDevice({ id: 'dev-s001', store: 'S001', region: 'north', timezone: 'UTC', profile: 'generic' });
-  ingestPairs(context.db, degradedPairs(), { name: 'units', version: 1 });
+  ingestPairs(context.db, degradedPairs('dev-s001', 10), { name: 'units', version: 1 });
   const alerts = new AlertManager({
     db: context.db,
     config: context.config.alerts,

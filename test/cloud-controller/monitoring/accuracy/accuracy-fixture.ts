@@ -46,3 +46,15 @@ export function ingestPairs(db: ControllerDb, pairs: readonly RawPair[], model: 
     ingest.ingest(deviceId, { v: 1, type: 'batch', id: `b-${deviceId}-${seqStart}`, ts: new Date().toISOString(), fromSeq: seqStart, toSeq: seqStart + records.length - 1, records } as unknown as UpBatch);
   }
 }
+
+/**
+ * Three days of 100 pairs per day from `deviceId` with actual 10 and forecasts 10 ± `miss`:
+ * WAPE = miss / 10, far above a validation WAPE of 0.2 for miss ≥ 4 — a sustained alarm.
+ */
+export function degradedPairs(deviceId: string, miss: number): RawPair[] {
+  const pairs: RawPair[] = [];
+  for (const day of ['2026-03-01', '2026-03-02', '2026-03-03']) {
+    for (let i = 0; i < 100; i += 1) pairs.push({ deviceId, day, actual: 10, predicted: i % 2 === 0 ? 10 + miss : 10 - miss });
+  }
+  return pairs;
+}
