@@ -1,4 +1,9 @@
-import { addObservation, emptyCounters, type AccuracyCounters } from '../../../../protocols/metrics/counters.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AccuracyCounters } from '../../../../edge-agent/accuracy/accuracy-counters.js';
+import { openAgentDb } from '../../../../edge-agent/storage/db.js';
+import { Outbox } from '../../../../edge-agent/storage/outbox.js';
 import type { ControllerDb } from '../../../../cloud-controller/storage/db.js';
 import { TelemetryIngest } from '../../../../cloud-controller/telemetry/ingest.js';
 import { Fleet } from '../../../../cloud-controller/fleet/fleet.js';
@@ -28,23 +33,25 @@ export async function enrolTestDevices(db: ControllerDb): Promise<Fleet> {
 }
 
 /**
- * Sends each device's pairs as the agent does: one additive `accuracy` record per model
- * version and day, through the controller's real ingest path. `seq` continues per device.
+ * Sends each device's pairs through the agent's own code: its accuracy counters (SQLite), drained
+ * into its outbox, uploaded as one `up` batch into the controller's real ingest path.
  */
-export function ingestPairs(db: ControllerDb, pairs: readonly RawPair[], model: { name: string; version: number }, seqStart = 1): void {
+export function ingestPairs(db: ControllerDb, pairs: readonly RawPair[], model: { name: string; version: number }): void {
   const ingest = new TelemetryIngest(db);
-  const byDevice = new Map<string, Map<string, AccuracyCounters>>();
-  for (const pair of pairs) {
-    const days = byDevice.get(pair.deviceId) ?? new Map<string, AccuracyCounters>();
-    byDevice.set(pair.deviceId, days);
-    const counters = days.get(pair.day) ?? emptyCounters();
-    days.set(pair.day, counters);
-    addObservation(counters, pair.actual, pair.predicted);
+  const dir = mkdtempSync(join(tmpdir(), 'fc-agent-accuracy-'));
+  for (const deviceId of new Set(pairs.map((pair) => pair.deviceId))) {
+    const agentDb = openAgentDb(join(dir, `${deviceId}.db`));
+    const counters = new AccuracyCounters(agentDb);
+    const outbox = new Outbox(agentDb, 64 * 1024 * 1024);
+    for (const pair of pairs.filter((candidate) => candidate.deviceId === deviceId)) {
+      counters.add({ store: deviceId, item: 'i1', date: pair.day, model, role: 'active', value: pair.predicted }, pair.actual);
+    }
+    counters.drainTo(outbox, new Date('2026-03-04T00:00:00.000Z'));
+    const records = outbox.oldest(1_000);
+    ingest.ingest(deviceId, { v: 1, type: 'batch', id: `b-${deviceId}`, ts: '2026-03-04T00:00:00.000Z', incarnation: outbox.incarnation, fromSeq: records[0].seq, toSeq: records.at(-1)!.seq, records } as unknown as UpBatch);
+    agentDb.close();
   }
-  for (const [deviceId, days] of byDevice) {
-    const records = [...days].map(([day, counters], index) => ({ kind: 'accuracy' as const, seq: seqStart + index, ts: `${day}T23:00:00.000Z`, model, day, role: 'active' as const, ...counters }));
-    ingest.ingest(deviceId, { v: 1, type: 'batch', id: `b-${deviceId}-${seqStart}`, ts: new Date().toISOString(), fromSeq: seqStart, toSeq: seqStart + records.length - 1, records } as unknown as UpBatch);
-  }
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /**
