@@ -21,12 +21,20 @@ interface AlertRow {
   evidence: string;
 }
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 /** A stored row that no longer parses is shown with empty evidence rather than stopping the listing. */
 function toView(row: AlertRow): AlertView {
   const view = {
     id: row.id, rule: row.rule, severity: row.severity, level: row.level, subject: row.subject, model: row.model, state: row.state, openedAt: row.opened_at,
     acknowledgedAt: row.acknowledged_at, acknowledgedBy: row.acknowledged_by, resolvedAt: row.resolved_at, resolvedBy: row.resolved_by, escalatedAt: row.escalated_at,
-    evidence: JSON.parse(row.evidence) as unknown,
+    evidence: parseJson(row.evidence),
   };
   const parsed = alertViewSchema.safeParse(view);
   return parsed.success ? parsed.data : { ...view, evidence: { metric: 'accuracy.wape', threshold: 0, comparison: 'above', windows: [] } } as AlertView;
@@ -79,20 +87,13 @@ export class AlertStore {
 
   /** Alerts newest first. */
   list(filter: AlertFilter = {}): AlertView[] {
-    const clauses: string[] = [];
     const params: Record<string, string | number> = { limit: Math.min(filter.limit ?? 500, 5_000) };
-    if (filter.state === 'unresolved') clauses.push("state != 'resolved'");
-    else if (filter.state) {
-      clauses.push('state = @state');
-      params.state = filter.state;
-    }
-    if (filter.level) {
-      clauses.push('level = @level');
-      params.level = filter.level;
-    }
-    if (filter.subject) {
-      clauses.push('subject = @subject');
-      params.subject = filter.subject;
+    const clauses = filter.state === 'unresolved' ? ["state != 'resolved'"] : [];
+    const equalities = { state: filter.state === 'unresolved' ? undefined : filter.state, level: filter.level, subject: filter.subject };
+    for (const [column, value] of Object.entries(equalities)) {
+      if (value === undefined) continue;
+      clauses.push(`${column} = @${column}`);
+      params[column] = value;
     }
     const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
     return (this.db.prepare(`SELECT * FROM alerts ${where} ORDER BY opened_at DESC, id LIMIT @limit`).all(params) as AlertRow[]).map(toView);
