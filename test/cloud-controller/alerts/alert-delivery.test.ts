@@ -7,7 +7,7 @@ import { createLogger } from '../../../protocols/runtime/logger.js';
 import { makeSigningKey, makeTestBundle } from '../../helpers/bundle-fixtures.js';
 import { openTestRegistry, tempDir, TestClock } from '../helpers.js';
 import { enrolTestDevices, degradedPairs, ingestPairs } from '../monitoring/accuracy/accuracy-fixture.js';
-import { startHttpReceiver, startSmtpReceiver } from './receivers.js';
+import { startHttpReceiver, startSilentServer, startSmtpReceiver } from './receivers.js';
 
 test('one critical alert reaches a webhook and an SMTP server once each, survives the webhook being down, and escalates when nobody acknowledges', async (t) => {
   const dataDir = tempDir();
@@ -91,4 +91,39 @@ test('one critical alert reaches a webhook and an SMTP server once each, survive
   t.is(smtp.messages.length, 3);
   t.deepEqual(pager.requests.map((request) => request.body.event_action), ['trigger', 'resolve']);
   t.true(manager.queue.list().every((delivery) => delivery.status === 'delivered'));
+});
+
+test('a receiver that hangs delays nothing else: e-mail goes out while the webhook attempt is still waiting, which then fails by its time limit', async (t) => {
+  const { db } = openTestRegistry(tempDir(), makeSigningKey());
+  const fleet = await enrolTestDevices(db);
+  ingestPairs(db, degradedPairs('d2', 4), { name: 'units', version: 1 });
+  const silent = await startSilentServer();
+  const smtp = await startSmtpReceiver();
+  t.teardown(() => Promise.all([silent.close(), smtp.close()]).then(() => undefined));
+  const manager = new AlertManager({
+    db,
+    config: alertsConfigSchema.parse({
+      rules: [{ name: 'wape-store', metric: 'accuracy.wape', level: 'store', threshold: 0.3, channels: ['hook', 'mail'] }],
+      channels: [
+        { name: 'hook', kind: 'webhook', url: `http://127.0.0.1:${silent.port}/alerts` },
+        { name: 'mail', kind: 'email', host: '127.0.0.1', port: smtp.port, from: 'fleetcast@example.com', to: ['oncall@example.com'] },
+      ],
+      // Long enough that the e-mail surely arrives first on a loaded machine, short enough for the suite.
+      delivery: { timeoutSeconds: 4 },
+    }),
+    source: controllerMetricSource(db, fleet, accuracyMonitoringConfigSchema.parse({})),
+    now: new TestClock(new Date('2026-03-04T06:00:00.000Z')).now,
+    log: createLogger('test', { level: 'silent' }),
+  });
+  t.teardown(() => manager.stop());
+  const mail = smtp.nextMessage();
+  const round = manager.tick();
+  t.regex(await mail, /FIRING wape-store on store s2/);
+  const hookWhileMailed = manager.queue.list().find((delivery) => delivery.channel === 'hook');
+  t.like(hookWhileMailed, { status: 'pending', attempts: 0 });
+  await round;
+  const [hook] = manager.queue.list().filter((delivery) => delivery.channel === 'hook');
+  t.like(hook, { status: 'pending', attempts: 1 });
+  t.truthy(hook.lastError);
+  t.like(manager.queue.list().find((delivery) => delivery.channel === 'mail'), { status: 'delivered', attempts: 1 });
 });
