@@ -36,6 +36,9 @@ export interface AccuracySeriesQuery {
   alarm?: AlarmParametersInput;
 }
 
+/** Most windows in one series (with daily windows, almost three years). */
+export const MAX_WINDOWS = 1_000;
+
 /** Sums of one window of one subject; every field adds across stores, days and versions. */
 interface WindowSums {
   counters: AccuracyCounters;
@@ -81,7 +84,7 @@ function toPoint(startDay: number, sums: WindowSums, statistic: number, paramete
  * Accuracy series of every subject at `level` (issue #12): each stored daily counter is added
  * into its subject's window (counts add; ratios are never averaged), metrics are recomputed from
  * the merged sums, and the CUSUM runs over consecutive windows, empty ones included (they leave
- * it unchanged). `parametersFor` gives each subject its alarm parameters (store-group overrides).
+ * it unchanged), at most the last MAX_WINDOWS. `parametersFor` gives each subject its alarm parameters (store-group overrides).
  */
 export function accuracySeriesBySubject(
   db: ControllerDb,
@@ -115,8 +118,9 @@ export function accuracySeriesBySubject(
   const series = new Map<string, AccuracyPoint[]>();
   for (const [subject, { parameters, windows }] of [...bySubject].sort(([a], [b]) => a.localeCompare(b))) {
     const starts = [...windows.keys()];
-    const first = Math.min(...starts);
     const last = Math.max(...starts);
+    // A device clock far off (or a bad day) must not make a series of decades of empty windows.
+    const first = Math.max(Math.min(...starts), last - (MAX_WINDOWS - 1) * parameters.windowDays);
     const points: AccuracyPoint[] = [];
     let statistic = 0;
     for (let start = first; start <= last; start += parameters.windowDays) {

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { bias, mase, rmse, wape } from '../../../../protocols/metrics/regression.js';
 import { createRandom } from '../../../../model-packager/learners/random.js';
-import { accuracySeries } from '../../../../cloud-controller/monitoring/accuracy/series.js';
+import { accuracySeries, MAX_WINDOWS } from '../../../../cloud-controller/monitoring/accuracy/series.js';
 import { openControllerDb } from '../../../../cloud-controller/storage/db.js';
 import { makeTestBundle, makeSigningKey } from '../../../helpers/bundle-fixtures.js';
 import { openTestRegistry, tempDir } from '../../helpers.js';
@@ -67,6 +67,17 @@ test('accuracy from the merged counters equals accuracy from the raw rows at sto
   const twoDays = pairs.filter((pair) => pair.day >= '2026-03-02');
   t.is(weekly.reduce((sum, point) => sum + point.n, 0), twoDays.length);
   t.deepEqual(accuracySeries(db, { level: 'store', subject: 'nowhere' }), []);
+  db.close();
+});
+
+test('a series holds at most MAX_WINDOWS windows, the newest, however far apart the reported days', async (t) => {
+  const db = openControllerDb(tempDir());
+  await enrolTestDevices(db);
+  ingestPairs(db, [{ deviceId: 'd2', day: '1990-01-01', actual: 1, predicted: 2 }, { deviceId: 'd2', day: '2026-03-01', actual: 1, predicted: 2 }], { name: 'units', version: 1 });
+  const series = accuracySeries(db, { level: 'store', subject: 's2' });
+  t.is(series.length, MAX_WINDOWS);
+  t.is(series.at(-1)?.windowStart, '2026-03-01T00:00:00.000Z');
+  t.is(series.at(-1)?.n, 1);
   db.close();
 });
 
