@@ -51,7 +51,10 @@ function championOf(registry: Registry, model: string): ModelVersion {
 export async function retrainModel(deps: RetrainDependencies, request: RetrainRequest): Promise<RetrainRecord> {
   if (!deps.signingKey) throw new FleetcastError('FC_ERR_RETRAIN_CONFIG', 'retrain.signingKey is not set');
   const runsDb = deps.runsDb ?? DEFAULT_RUNS_DB;
-  const privateKey = parsePrivateKeyPem(await readFile(deps.signingKey));
+  const keyPath = deps.signingKey;
+  const privateKey = parsePrivateKeyPem(await readFile(keyPath).catch((error: unknown) => {
+    throw new FleetcastError('FC_ERR_RETRAIN_CONFIG', `retrain.signingKey ${keyPath}: ${(error as Error).message}`, { path: keyPath }, { cause: error });
+  }));
   const champion = championOf(deps.registry, request.model);
   if (!champion.runId) throw new FleetcastError('FC_ERR_RETRAIN_NO_CHAMPION', `${request.model}@${champion.version} has no training run`, { model: request.model });
   const store = openRunStore(runsDb);
