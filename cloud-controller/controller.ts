@@ -10,6 +10,11 @@ import { BatchScheduler } from './predict/batch-schedule.js';
 import { startCloudLink, type CloudLink } from './cloud-link.js';
 import { registerBundleRoutes } from './distribution/http-routes.js';
 import { artifactStoreLocator } from './distribution/bundle-locator.js';
+import { AlertManager } from './alerts/alert-manager.js';
+import { controllerMetricSource } from './alerts/controller-metrics.js';
+import { registerAlertRoutes } from './api/routes/alert-routes.js';
+import { RetrainJob } from './retrain/retrain-job.js';
+import { RetrainLog } from './retrain/retrain-log.js';
 
 const log = createLogger('controller');
 
@@ -25,6 +30,10 @@ export interface RunningController {
   brokerUrl: string;
   predictor: Predictor;
   batch: BatchScheduler;
+  /** Alert rules, escalation and deliveries (issue #12). */
+  alerts: AlertManager;
+  /** Scheduled retraining on sustained alarms (issue #12). */
+  retrain: RetrainJob;
   /** Stops the API, schedules and workers, then closes the database. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -48,6 +57,8 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
   }
   const predictor = new Predictor(context.registry, context.trustedKeys);
   const batch = new BatchScheduler(context.db, { dataDir: config.dataDir, configPath: sources.configPath }, log);
+  const alerts = new AlertManager({ db: context.db, config: config.alerts, source: controllerMetricSource(context.db, context.fleet, config.monitoring.accuracy) });
+  const retrain = new RetrainJob({ config: config.retrain, rules: config.alerts.rules, alerts: alerts.store, log: new RetrainLog(context.db), logger: log, sources: { dataDir: config.dataDir, configPath: sources.configPath } });
   const api = await buildApiServer({
     deployments: cloudLink.deployments,
     telemetry: cloudLink.telemetry,
@@ -55,6 +66,7 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
     plugins: [
       { public: true, register: (app) => registerBundleRoutes(app, { locate: artifactStoreLocator(config.dataDir), verifier: context.fleet }) },
       { register: (app) => registerHistoryRoutes(app, context.history) },
+      { register: (app) => registerAlertRoutes(app, alerts) },
     ],
     registry: context.registry,
     fleet: context.fleet,
@@ -70,6 +82,8 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
     if (stopped) return;
     stopped = true;
     await batch.stop();
+    await retrain.stop();
+    alerts.stop();
     await api.close();
     await cloudLink.stop();
     await predictor.close();
@@ -77,10 +91,12 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
   };
   try {
     batch.start(config.batch);
+    alerts.start();
+    retrain.start();
     const apiUrl = await api.listen({ host: config.api.host, port: config.api.port });
     const brokerUrl = cloudLink.adapter.deviceEndpoint().url;
     log.info({ apiUrl, brokerUrl, dataDir: config.dataDir, batchJobs: config.batch.length }, 'controller started');
-    return { context, apiUrl, api, cloudLink, brokerUrl, predictor, batch, stop };
+    return { context, apiUrl, api, cloudLink, brokerUrl, predictor, batch, alerts, retrain, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -6,6 +6,8 @@ import { registerDeployCommands } from './deploy-commands.js';
 import { registerStatusCommand } from './status-command.js';
 import { registerKeyCommands } from './keys-commands.js';
 import { registerDriftCommands } from './drift-commands.js';
+import { registerAlertCommands } from './alert-commands.js';
+import { registerRetrainCommand } from './retrain-command.js';
 
 /** Command groups owned by the cloud controller. */
 export function registerControllerCommands(program: Command): void {
@@ -16,4 +18,6 @@ export function registerControllerCommands(program: Command): void {
   registerStatusCommand(program);
   registerKeyCommands(program);
   registerDriftCommands(program);
+  registerAlertCommands(program);
+  registerRetrainCommand(program);
 }

@@ -83,6 +83,12 @@ export function loadControllerConfig(sources: ConfigSources = {}): ControllerCon
     dataDir: dataDirFromFile ? fromFile(config.dataDir) : resolve(config.dataDir),
     trustedKeys: config.trustedKeys.map((path) => (env.FLEETCAST_TRUSTED_KEYS ? resolve(path) : fromFile(path))),
     batch: config.batch.map((job) => ({ ...job, input: fromFile(job.input), output: fromFile(job.output) })),
+    retrain: {
+      ...config.retrain,
+      runsDb: config.retrain.runsDb && fromFile(config.retrain.runsDb),
+      signingKey: config.retrain.signingKey && fromFile(config.retrain.signingKey),
+      models: config.retrain.models.map((entry) => ({ ...entry, data: fromFile(entry.data) })),
+    },
     broker: config.broker.kind === 'mqtt'
       ? {
           ...config.broker,

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { brokerConfigSchema, distributionConfigSchema } from './broker-config.js';
+import { accuracyMonitoringConfigSchema } from '../monitoring/accuracy/thresholds.js';
+import { alertsConfigSchema } from '../alerts/schema.js';
+import { retrainConfigSchema } from '../retrain/schema.js';
 
 /** A node-cron expression plus the batch job it runs (issue #6 "nightly runs configured in the controller config"). */
 export const batchScheduleSchema = z.object({
@@ -66,5 +69,11 @@ export const controllerConfigSchema = z.object({
   broker: brokerConfigSchema.default({ kind: 'aedes' }),
   /** Bundle transfer limits. */
   distribution: distributionConfigSchema.default({}),
+  /** Accuracy monitoring (issue #12): the sequential alarm's parameters per model and store group. */
+  monitoring: z.object({ accuracy: accuracyMonitoringConfigSchema.default({}) }).default({}),
+  /** Alert rules, channels, escalation and delivery retries (issue #12). */
+  alerts: alertsConfigSchema.default({}),
+  /** Retraining on sustained alarms: candidates in Development, never promoted (issue #12). */
+  retrain: retrainConfigSchema.default({}),
 });
 export type ControllerConfig = z.infer<typeof controllerConfigSchema>;

@@ -89,8 +89,9 @@ export class Registry {
    * Verifies a bundle against the trusted keys, stores it by sha256 and registers
    * `manifest.model.name`/`version` in Development. Pushing the identical bundle again is a
    * no-op; a different bundle under an existing version is FC_ERR_MODEL_VERSION_EXISTS.
+   * `reason` lands in the history entry (a retrained version names the alert behind it, issue #12).
    */
-  async push(bundlePath: string, actor: string): Promise<ModelVersion> {
+  async push(bundlePath: string, actor: string, reason: string | null = null): Promise<ModelVersion> {
     const verified = await verifyBundle(bundlePath, { trustedKeys: this.options.trustedKeys }).catch((error: unknown) => {
       // Issue #11: an operator who meets an untrusted signer learns the one command that fixes it.
       if (error instanceof FleetcastError && error.code === 'FC_ERR_BUNDLE_UNTRUSTED_SIGNER') {
@@ -112,7 +113,7 @@ export class Registry {
       this.db
         .prepare('INSERT INTO model_versions (name, version, stage, sha256, size, run_id, kind, manifest, registered_at, registered_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(name, version, 'Development', stored.sha256, stored.size, manifest.runId, manifest.model.kind, JSON.stringify(manifest), at, actor);
-      this.appendHistory(name, version, 'registered', null, 'Development', actor, null, at);
+      this.appendHistory(name, version, 'registered', null, 'Development', actor, reason, at);
     })();
     return this.toVersion(this.requireVersionRow(name, version));
   }

@@ -45,4 +45,9 @@ export const controllerErrors = {
   FC_ERR_FLEET_UNHEALTHY: { message: 'A device is failed or offline beyond the threshold', exitCode: 75 },
   FC_ERR_CONTROLLER_UNREACHABLE: { message: 'Controller API is not reachable (is `fleetcast controller` running? --api / FLEETCAST_API_URL)', exitCode: 69 },
   FC_ERR_SIGNING_KEY_UNKNOWN: { message: 'Signing key is not in the fleet key set', exitCode: 66 },
+  // alerts and retraining (issue #12)
+  FC_ERR_ALERT_NOT_FOUND: { message: 'No such alert', exitCode: 66 },
+  FC_ERR_ALERT_STATE: { message: 'The alert is already resolved', exitCode: 65 },
+  FC_ERR_RETRAIN_NO_CHAMPION: { message: 'The model has no Production version with a tracked training run to retrain from', exitCode: 66 },
+  FC_ERR_RETRAIN_CONFIG: { message: 'Retraining is not configured (runs database, signing key)', exitCode: 78 },
 } as const;
