@@ -41,6 +41,8 @@ async function locate(name: string, fromDir: string, root: string): Promise<stri
  */
 function wanted(relativePath: string, arch: string, native: boolean): boolean {
   const parts = relativePath.split('/');
+  // Dot files (.npmignore, .eslintrc, .nojekyll) are packaging and editor metadata.
+  if (parts.some((part) => part.startsWith('.'))) return false;
   if (parts.slice(0, -1).some((part) => SKIPPED_DIR.has(part))) return false;
   if (native && NATIVE_SOURCE_DIR.has(parts[0])) return false;
   if (native && parts[0] === 'build') return parts[1] === 'Release' && parts.length === 3 && parts[2].endsWith('.node');
