@@ -4,7 +4,7 @@ import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 
 /** Files no running agent reads: sources, type declarations, source maps, docs and tests. */
 const SKIPPED_FILE = /(\.d\.[cm]?ts|\.map|\.md|\.markdown|(?<!\.d)\.ts|\.tsbuildinfo|\.gyp|\.gypi|\.cc|\.cpp|\.c|\.h|\.hpp)$/i;
-const SKIPPED_DIR = new Set(['node_modules', 'test', 'tests', '__tests__', 'docs', 'doc', 'example', 'examples', '.github', 'benchmark', 'benchmarks']);
+const SKIPPED_DIR = new Set(['node_modules', 'test', 'tests', '__tests__', 'fixture', 'fixtures', 'docs', 'doc', 'example', 'examples', '.github', 'benchmark', 'benchmarks']);
 /** Of a native addon (one with `binding.gyp`), its C/C++ sources and vendored libraries. */
 const NATIVE_SOURCE_DIR = new Set(['src', 'deps']);
 
