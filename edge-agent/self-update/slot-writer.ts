@@ -1,12 +1,16 @@
-import { mkdir, open, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { promisify } from 'node:util';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import type { VerifiedImage } from '../../protocols/images/verify-image.js';
 import { resolveUnder } from '../../protocols/paths.js';
 
+const run = promisify(execFile);
+
 /**
  * Unpacks a verified image into an (inactive) slot directory: the old content is removed first,
- * each file is written and fsync'd, then every directory, so the pointer switch that follows
+ * every file is written, then the file system is synced, so the pointer switch that follows
  * never points at data still in the page cache. Paths come from the verified manifest
  * (`imagePathSchema`) and are still resolved with `resolveUnder`, the one way a path is built
  * from stored names (issue #9).
@@ -23,19 +27,11 @@ export async function writeSlot(slotDir: string, image: VerifiedImage): Promise<
         await mkdir(dir, { recursive: true });
         for (let parent = dir; parent.startsWith(slotDir) && !dirs.has(parent); parent = dirname(parent)) dirs.add(parent);
       }
-      const handle = await open(target, 'w', 0o644);
-      try {
-        await handle.writeFile(bytes);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await writeFile(target, bytes, { mode: 0o644 });
     }
-    for (const dir of dirs) {
-      const handle = await open(dir, 'r');
-      await handle.sync().finally(() => handle.close());
-    }
-    await open(join(slotDir, '..'), 'r').then((handle) => handle.sync().finally(() => handle.close()));
+    // One syncfs(2) for the slot's file system instead of an fsync per file: thousands of
+    // fsyncs took minutes on an SD card class disk; the pointer moves only after it returns.
+    await run('sync', ['-f', slotDir]);
   } catch (error) {
     throw new FleetcastError('FC_ERR_IMAGE_INSTALL_FAILED', `${slotDir}: ${(error as Error).message}`, { slotDir }, { cause: error });
   }
