@@ -78,19 +78,31 @@ export async function stageImage(options: BuildImageOptions): Promise<StagedImag
   for (const [path, source] of sources) {
     if (!imagePathSchema.safeParse(path).success) throw new FleetcastError('FC_ERR_IMAGE_BUILD_INPUT', `${path} is not a plain relative path`, { path });
     const bytes = await readFile(source);
-    files.set(path, path === VERSION_MODULE ? stampVersion(bytes, version) : bytes);
+    files.set(path, bytes);
     progress.update(files.size, { file: path.length > 40 ? `…${path.slice(-39)}` : path });
   }
   progress.stop();
-  files.set('package.json', Buffer.from(`${JSON.stringify({ name: 'fleetcast-agent', version, private: true, type: 'module' }, null, 2)}\n`));
-  files.set(IMAGE_ENTRY, Buffer.from(`#!/usr/bin/env node\n// fleetcast agent ${version} for ${profile.id}.\nimport '../dist/edge-agent/self-update/agent-main.js';\n`));
   files.set(IMAGE_UNIT, Buffer.from(systemdUnit(profile)));
   files.set(IMAGE_DEFAULT_CONFIG, Buffer.from(`${JSON.stringify(defaultConfig(profile), null, 2)}\n`));
   if (!files.has(IMAGE_BOOT_CHECK)) throw new FleetcastError('FC_ERR_IMAGE_BUILD_INPUT', `${IMAGE_BOOT_CHECK} missing`);
-  return {
+  return withVersion({
     manifest: { formatVersion: 1, kind: 'agent-image', version, profile, createdAt: new Date().toISOString(), entry: IMAGE_ENTRY, nodeAbi: process.versions.modules },
     files,
-  };
+  }, version);
+}
+
+/**
+ * The same staged image carrying another version: the stamp in the compiled agent, the slot's
+ * package.json and the entry script. Builds that differ only in version reuse one staging.
+ */
+export function withVersion(staged: StagedImage, version: string): StagedImage {
+  const files = new Map(staged.files);
+  const module = files.get(VERSION_MODULE);
+  if (!module) throw new FleetcastError('FC_ERR_IMAGE_BUILD_INPUT', `${VERSION_MODULE} missing`);
+  files.set(VERSION_MODULE, stampVersion(module, version));
+  files.set('package.json', Buffer.from(`${JSON.stringify({ name: 'fleetcast-agent', version, private: true, type: 'module' }, null, 2)}\n`));
+  files.set(IMAGE_ENTRY, Buffer.from(`#!/usr/bin/env node\n// fleetcast agent ${version} for ${staged.manifest.profile.id}.\nimport '../dist/edge-agent/self-update/agent-main.js';\n`));
+  return { manifest: { ...staged.manifest, version }, files };
 }
 
 /** A signed image on disk. */

@@ -7,9 +7,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Aedes } from 'aedes';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { installImage } from '../../firmware-images/install/install-image.js';
-import { stageImage } from '../../firmware-images/build/build-image.js';
+import { withVersion } from '../../firmware-images/build/build-image.js';
 import { trustedKeysFromPems } from '../../protocols/bundle/keys.js';
-import { REPO_ROOT, buildTestImage, sharedImage, type BuiltImage } from './image-fixture.js';
+import { buildTestImage, sharedImage, type BuiltImage } from './image-fixture.js';
 import { TestSupervisor } from './supervisor.js';
 import { eventually } from '../cloud-controller/controller-process.js';
 
@@ -27,9 +27,10 @@ async function fileServer(dir: string): Promise<{ server: Server; url: (name: st
 
 test('an agent run from an installed image updates to V2, then returns to V2 by itself after a broken V3', async (t) => {
   const { key, dir, staged } = await sharedImage();
-  const v2staged = await stageImage({ profile: staged.manifest.profile, version: '2.0.0', repoRoot: REPO_ROOT });
-  const v2 = await buildTestImage(v2staged, key, join(dir, 'v2.img'));
-  const v3staged = await stageImage({ profile: staged.manifest.profile, version: '3.0.0', repoRoot: REPO_ROOT });
+  // Three agent starts, two downloads and slot writes of a ~90 MiB image on a shared disk.
+  t.timeout(9 * 60_000);
+  const v2 = await buildTestImage(withVersion(staged, '2.0.0'), key, join(dir, 'v2.img'));
+  const v3staged = withVersion(staged, '3.0.0');
   // A release that is signed and valid but cannot start: its entry exits at once.
   v3staged.files.set('bin/fleetcast-agent.js', Buffer.from('process.exit(70);\n'));
   const v3 = await buildTestImage(v3staged, key, join(dir, 'v3.img'));
@@ -73,7 +74,8 @@ test('an agent run from an installed image updates to V2, then returns to V2 by 
     },
   });
   const installDir = installed.installDir;
-  const supervisor = new TestSupervisor(installDir, installed.configFile);
+  const supervisor = new TestSupervisor(installDir, installed.configFile, join(dir, 'agent.log'));
+  t.log(`agent output: ${join(dir, 'agent.log')}`);
   t.teardown(() => {
     supervisor.stop();
     tcp.close();

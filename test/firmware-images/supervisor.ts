@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -15,7 +16,7 @@ export class TestSupervisor {
   private stopped = false;
   readonly starts: Array<{ decision: string; slot: string | null }> = [];
 
-  constructor(private readonly installDir: string, private readonly configFile: string, private readonly maxStarts = 8) {}
+  constructor(private readonly installDir: string, private readonly configFile: string, private readonly logFile: string, private readonly maxStarts = 8) {}
 
   start(): void {
     void this.loop();
@@ -26,7 +27,7 @@ export class TestSupervisor {
       const { stdout } = await run(process.execPath, [join(this.installDir, 'boot-check.mjs'), this.installDir]);
       this.starts.push(JSON.parse(stdout) as { decision: string; slot: string | null });
       if (this.stopped) return;
-      const child = spawn(process.execPath, [join(this.installDir, 'current', 'bin', 'fleetcast-agent.js'), 'agent', '--config', this.configFile], { stdio: ['ignore', 'ignore', 'ignore'] });
+      const child = spawn(process.execPath, [join(this.installDir, 'current', 'bin', 'fleetcast-agent.js'), 'agent', '--config', this.configFile], { stdio: ['ignore', openSync(this.logFile, 'a'), openSync(this.logFile, 'a')] });
       this.child = child;
       await new Promise((resolve) => child.once('exit', resolve));
       this.child = null;
