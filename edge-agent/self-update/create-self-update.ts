@@ -9,6 +9,7 @@ import { SelfUpdate } from './self-update.js';
 
 /** Health window when the config carries no profile (issue #16). */
 const DEFAULT_HEALTH_WINDOW_SEC = 120;
+const IMAGE_SYNC_EVERY_BYTES = 32 * 1024 * 1024;
 
 /**
  * The self-update of an agent installed from an image (config `image`), or null for one that
@@ -23,7 +24,9 @@ export function createSelfUpdate(config: AgentConfig, services: { uplink: Uplink
     profileId: config.hardwareProfile,
     healthWindowSec: config.profile?.healthWindowSec ?? DEFAULT_HEALTH_WINDOW_SEC,
     trustedKeys: () => trusted,
-    transfer: { ...services, http: { ...DEFAULT_HTTP, credentials: httpCredentials(config) }, blob: DEFAULT_BLOB },
+    // An image download restarts from zero after a restart, so syncing every 256 KiB (what
+    // resumable bundle downloads need) would only cost: hundreds of fsyncs per image.
+    transfer: { ...services, http: { ...DEFAULT_HTTP, syncEveryBytes: IMAGE_SYNC_EVERY_BYTES, credentials: httpCredentials(config) }, blob: DEFAULT_BLOB },
     logger: services.logger,
     restart: (exitCode) => {
       process.exitCode = exitCode;
