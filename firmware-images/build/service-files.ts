@@ -27,7 +27,6 @@ export function systemdUnit(profile: HardwareProfile, nodeBinary = '/usr/bin/nod
   const { installDir, configFile, dataDir } = DEVICE_PATHS;
   return `[Unit]
 Description=fleetcast store agent (${profile.id})
-Documentation=https://github.com/fleetcast/fleetcast/blob/main/docs/images.md
 After=network-online.target
 Wants=network-online.target
 
