@@ -7,7 +7,8 @@ import { buildApiServer } from './api/server.js';
 import { registerHistoryRoutes } from './api/routes/history-routes.js';
 import { Predictor } from './predict/predictor.js';
 import { BatchScheduler } from './predict/batch-schedule.js';
-import { startCloudLink, type CloudLink } from './cloud-link.js';
+import { startCloudLink, CONTROLLER_SENDER, type CloudLink } from './cloud-link.js';
+import { registerImageRoutes } from './images/image-routes.js';
 import { registerBundleRoutes } from './distribution/http-routes.js';
 import { artifactStoreLocator } from './distribution/bundle-locator.js';
 import { AlertManager } from './alerts/alert-manager.js';
@@ -67,6 +68,8 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
       { public: true, register: (app) => registerBundleRoutes(app, { locate: artifactStoreLocator(config.dataDir), verifier: context.fleet }) },
       { register: (app) => registerHistoryRoutes(app, context.history) },
       { register: (app) => registerAlertRoutes(app, alerts) },
+      // Agent images (issue #16): sent as `image-update` through the device link.
+      { register: (app) => registerImageRoutes(app, { dataDir: config.dataDir, fleet: context.fleet, trustedKeys: context.trustedKeys, sender: CONTROLLER_SENDER, sendCommand: (deviceId, command) => cloudLink.link.publish(deviceId, 'cmd', command), bundleUrl: publicUrl ? (sha256) => `${publicUrl}/v1/bundles/${sha256}` : undefined }) },
     ],
     registry: context.registry,
     fleet: context.fleet,

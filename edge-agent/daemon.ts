@@ -32,6 +32,8 @@ import { dispatchCommand } from './commands/dispatch.js';
 import { Schedules, everySeconds } from './health/schedules.js';
 import { sampleHeartbeat } from './health/health-sampler.js';
 import { assessHealth } from './health/health-state.js';
+import { applyProfile } from './config/profile.js';
+import { createSelfUpdate } from './self-update/create-self-update.js';
 
 /** Optional parts the update engine provides; the daemon runs without them (serving only). */
 export interface DaemonExtensions {
@@ -64,7 +66,9 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
   const startedAt = new Date().toISOString();
   const db = openAgentDb(join(config.dataDir, 'agent.db'));
   const quarantinedRecords = quarantineInvalidRows(db, outboxAccuracyDays);
-  const outbox = new Outbox(db, config.outboxBudgetBytes);
+  // The hardware profile caps the outbox and tunes onnxruntime in every thread (issue #16).
+  const { outboxBudgetBytes } = applyProfile(config);
+  const outbox = new Outbox(db, outboxBudgetBytes);
   // History memory: the longest look-back any feature spec may have plus the retention (issue #9).
   const actuals = new ActualsStore(db, MAX_LOOKBACK_DAYS + config.schedules.retentionDays, config.salesDates);
   const served = new ServedPredictions(db);
@@ -82,7 +86,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
   let lastDiskFree: number | null = null;
 
   const health = (): Health =>
-    assessHealth({ modelServing: engine.currentModel() !== null, outboxBytes: outbox.pendingBytes(), outboxBudgetBytes: config.outboxBudgetBytes, diskFreeBytes: lastDiskFree });
+    assessHealth({ modelServing: engine.currentModel() !== null, outboxBytes: outbox.pendingBytes(), outboxBudgetBytes, diskFreeBytes: lastDiskFree });
 
   let broker: PosBroker | null = null;
   const reply = (topic: string, message: unknown): void => broker?.reply(topic, message);
@@ -140,6 +144,9 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
   if (uplink) {
     flusher = new OutboxFlusher({ outbox, uplink, sender, logger, settings: { batchSize: settings.uplinkBatchSize, ackTimeoutMs: config.uplink!.ackTimeoutSec * 1_000 }, isOnline: () => uplink.isOnline() });
   }
+  // A/B self-update of an agent installed from an image (issue #16).
+  const selfUpdate = createSelfUpdate(config, { uplink: uplinkPort, sender, logger });
+  await selfUpdate?.start();
   updates = extensions.createUpdates?.({ logger, uplink: uplinkPort, swapModel, db, seedHistory: (rows) => actuals.seed(rows) }) ?? null;
   await refreshRetained();
 
@@ -165,6 +172,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
     append([record]);
     flusher?.flush();
     refreshStatus();
+    await selfUpdate?.onHeartbeat(uplink?.isOnline() ?? false).catch((error: Error) => logger.error({ err: error.message }, 'image not marked good'));
   };
   const driftTick = (): void => append(contexts.driftWindows().map((window) => window.close()));
   const retentionTick = (): void => {
@@ -187,7 +195,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
     logger.info({ settings: patch }, 'remote settings applied');
   };
   uplinkPort.subscribe('cmd', (message) => {
-    void dispatchCommand(message, sender, { logger, updates, applySettings }).then((result) => {
+    void dispatchCommand(message, sender, { logger, updates, applySettings, images: selfUpdate }).then((result) => {
       if (result) uplinkPort.publish('evt', result).catch((error: Error) => logger.warn({ err: error.message }, 'command result not published'));
     });
   });
@@ -197,7 +205,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
     append([stats.closeWindow()]);
     accuracy.drainTo(outbox);
   } });
-  return { posPort: broker.port(), stop };
+  return { posPort: broker.port(), stop: () => { selfUpdate?.stop(); return stop(); } };
 }
 
 /** Clean shutdown in dependency order; idempotent so SIGTERM twice is harmless. */

@@ -86,19 +86,26 @@ function summaryLine(d: DeploymentSummary): string {
 /** `fleetcast deploy`, `fleetcast deployments list|show`, `fleetcast rollback` over the controller's REST API (issue #11). */
 export function registerDeployCommands(program: Command): void {
   withApiOptions(withDataDirOptions(program.command('deploy')
-    .argument('<model>', '<name>[@<version>|@<stage>|@<alias>] (default @Production)')
+    .argument('<model>', '<name>[@<version>|@<stage>|@<alias>] (default @Production), or with --kind image a signed agent image file')
     .requiredOption('--target <selector>', 'devices, e.g. all, tag:pilot,region:eu-west, device:store-1|store-2')
+    .option('--kind <kind>', 'model (a registry version) or image (an agent image: A/B self-update, issue #16)', 'model')
     .option('--wait', 'follow every device until it committed or failed; exit 0 only when all committed')
     .option('--timeout <seconds>', 'give up waiting after this long', '600')
     .option('--deployment-id <id>', 'idempotency key (default: generated)')
     .description('Deploy a model version to store devices (desired state: offline devices get it when they return)')))
-    .action((text: string, options: WaitOptions & { deploymentId?: string }) =>
-      runCommand(options, async () => {
+    .action(async (text: string, options: WaitOptions & { deploymentId?: string; kind: string }) => {
+      if (options.kind === 'image') {
+        const { deployImage, imageDeployText } = await import('./image-deploy.js');
+        return runCommand(options, () => deployImage(text, options), imageDeployText);
+      }
+      return runCommand(options, async () => {
+        if (options.kind !== 'model') throw new FleetcastError('FC_ERR_USAGE', `--kind must be model or image, got ${options.kind}`);
         const client = await connectApi(options);
         const { model, ref } = parseModelRef(text);
         const result = await client.call<DeploymentResult>('POST', '/v1/deployments', { model, ref, selector: options.target, ...(options.deploymentId ? { deploymentId: options.deploymentId } : {}) });
         return finish(client, result, options);
-      }, (outcome) => outcomeText(outcome, options.wait)));
+      }, (outcome) => outcomeText(outcome, options.wait));
+    });
 
   withApiOptions(withDataDirOptions(program.command('rollback')
     .argument('<model>', 'model name')

@@ -1,4 +1,5 @@
 import type { RemoteSettings } from '../../protocols/messages/cmd/configure.js';
+import type { ImageUpdateCommand } from '../../protocols/messages/cmd/image-update.js';
 import type { Logger } from '../../protocols/runtime/logger.js';
 import type { UpdateCommands } from '../ports.js';
 
@@ -9,5 +10,7 @@ export interface CommandContext {
   updates: UpdateCommands | null;
   /** Applies a remote settings patch (schedules, batch size, log level). */
   applySettings(settings: RemoteSettings): void;
+  /** The A/B self-update (issue #16), or absent/null when the agent was not installed from an image. */
+  images?: { update(command: ImageUpdateCommand): Promise<void> } | null;
 }
 

@@ -11,6 +11,7 @@ import { handleConfigure } from './handlers/configure.js';
 import { handlePing } from './handlers/ping.js';
 import { handleUnsupported } from './handlers/unsupported.js';
 import { handleSigningKeys } from './handlers/signing-keys.js';
+import { handleImageUpdate } from './handlers/image-update.js';
 
 /** One handler per command type behind one exhaustive switch (MQTT.js src/lib/handlers style). */
 async function run(command: Command, context: CommandContext): Promise<void> {
@@ -26,8 +27,9 @@ async function run(command: Command, context: CommandContext): Promise<void> {
     case 'signing-keys':
       return handleSigningKeys(command, context);
     case 'shadow':
-    case 'image-update':
       return handleUnsupported(command);
+    case 'image-update':
+      return handleImageUpdate(command, context);
     default: {
       const unreachable: never = command;
       throw new Error(`unhandled command ${JSON.stringify(unreachable)}`);

@@ -41,6 +41,7 @@ export function parseAgentConfig(raw: unknown, baseDir: string): AgentConfig {
     dataDir: anchor(config.dataDir),
     modelDir: config.modelDir === undefined ? undefined : anchor(config.modelDir),
     pos: { ...config.pos, tls: config.pos.tls && { certFile: anchor(config.pos.tls.certFile), keyFile: anchor(config.pos.tls.keyFile) } },
+    image: config.image && { installDir: anchor(config.image.installDir) },
     uplink: config.uplink && { ...config.uplink, caFile: config.uplink.caFile === undefined ? undefined : anchor(config.uplink.caFile) },
   };
 }

@@ -4,6 +4,7 @@ import { idSchema } from '../../protocols/ids.js';
 import { salesDateBoundsSchema } from '../../protocols/data/sales-date.js';
 import { brokerLimitsSchema } from '../../protocols/mqtt/broker-limits.js';
 import { isReservedIdentity } from '../../protocols/reserved-ids.js';
+import { hardwareProfileSchema } from '../../protocols/images/profile.js';
 
 /** One POS login on the store broker (issue #5 "POS credentials"). */
 export const posUserSchema = z.object({
@@ -144,6 +145,22 @@ export const agentConfigSchema = z.object({
    * 1990-01-01..2100-12-31 (issue #9). Stored actuals outside are quarantined at start.
    */
   salesDates: salesDateBoundsSchema.default({}),
+  /**
+   * The hardware profile this agent runs on (issue #16), written by `fleetcast image build`
+   * into the image's default config. The agent applies it: onnxruntime thread and execution
+   * options on every session, fp32 instead of int8 when the profile prefers it, and the
+   * outbox budget capped at the profile's. Its `id` must equal `hardwareProfile`.
+   */
+  profile: hardwareProfileSchema.optional(),
+  /**
+   * The A/B installation this agent runs from (issue #16, `fleetcast image install`): `image-update`
+   * writes the new image into the inactive slot under `installDir` and switches its `current`
+   * pointer. Absent for an agent not installed from an image (it refuses `image-update`, coded).
+   */
+  image: z.object({
+    /** `<root>/opt/fleetcast`: holds `slots/{a,b}`, `current` and `boot.json`. */
+    installDir: z.string().min(1),
+  }).strict().optional(),
   /** pino level; `FLEETCAST_LOG_LEVEL` overrides it. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

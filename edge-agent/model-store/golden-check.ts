@@ -6,6 +6,7 @@ import { manifestServingChoice, modelFileFor, type ServingPrecision } from '../.
 import { FleetcastError, toFleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import type { ActiveModel } from '../ports.js';
 import { writeServingChoice } from './serving-choice.js';
+import { withPrecisionPreference } from '../config/profile.js';
 import type { GoldenJob, GoldenJobResult } from './golden-protocol.js';
 
 /** What the golden-sample smoke test measured, and the precision the version will serve in. */
@@ -76,7 +77,7 @@ export async function runGoldenCheck(model: ActiveModel): Promise<GoldenCheckRes
   }
   const width = manifest.input.features.length;
   if (golden.rows.some((row) => row.length !== width)) throw new FleetcastError('FC_ERR_BUNDLE_GOLDEN_INVALID', `rows must have ${width} values`);
-  let serving = manifestServingChoice(manifest);
+  let serving = withPrecisionPreference(manifestServingChoice(manifest));
   let checked: { rows: number; maxAbsError: number } | null = null;
   if (serving.precision === 'int8') {
     try {

@@ -4,6 +4,7 @@ import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import { bundleManifestSchema } from '../../protocols/bundle/manifest.js';
 import type { ActiveModel, ActiveModelSource } from '../ports.js';
 import { manifestServingChoice, modelFileFor } from '../../protocols/bundle/serving-precision.js';
+import { withPrecisionPreference } from '../config/profile.js';
 
 /**
  * An unpacked bundle directory named by the config's `modelDir` (manifest.json beside the model
@@ -39,7 +40,7 @@ export function loadModelDirectory(dir: string): ActiveModel {
   const parsed = bundleManifestSchema.safeParse(raw);
   if (!parsed.success) throw new FleetcastError('FC_ERR_AGENT_MODEL_LOAD_FAILED', `${dir}/manifest.json: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`, { dir });
   const manifest = parsed.data;
-  const serving = manifestServingChoice(manifest);
+  const serving = withPrecisionPreference(manifestServingChoice(manifest));
   let file: string;
   try {
     file = modelFileFor(manifest, serving.precision);

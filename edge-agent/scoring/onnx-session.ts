@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import { appliedProfileRuntime } from '../config/profile.js';
 
 // onnxruntime 1.2x starts a telemetry system at its first session and writes a device id and a
 // SQLite file under ~/.cache/Microsoft/DeveloperTools (issue #9 finding 9). It reads this
@@ -15,9 +16,12 @@ process.env.ORT_DISABLE_TELEMETRY = '1';
  */
 export const AGENT_SESSION_OPTIONS: Readonly<ort.InferenceSession.SessionOptions> = Object.freeze({ intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
 
-/** The agent's only way to create an onnxruntime session (issue #9: one factory, telemetry off). */
+/**
+ * The agent's only way to create an onnxruntime session (issue #9: one factory, telemetry off);
+ * the hardware profile's thread and execution options, when one is applied, win (issue #16).
+ */
 export function createAgentSession(modelPath: string): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(modelPath, { ...AGENT_SESSION_OPTIONS });
+  return ort.InferenceSession.create(modelPath, { ...AGENT_SESSION_OPTIONS, ...appliedProfileRuntime()?.onnxruntime });
 }
 
 export { ort };

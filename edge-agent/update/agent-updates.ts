@@ -98,6 +98,6 @@ export async function prepareAgentUpdates(config: AgentConfig, tuning: AgentUpda
 }
 
 /** The device login the controller's bundle route expects (HTTP Basic, same as MQTT); none without an uplink. */
-function httpCredentials(config: AgentConfig): { username: string; password: string } | undefined {
+export function httpCredentials(config: AgentConfig): { username: string; password: string } | undefined {
   return config.uplink ? { username: config.deviceId, password: config.uplink.password } : undefined;
 }

@@ -76,7 +76,7 @@ export interface UpdateOutcome {
 }
 
 export const DEFAULT_BLOB: BlobTransferOptions = { chunkBytes: 72 * 1024, chunkTimeoutMs: 10_000, maxAttemptsPerChunk: 5 };
-const DEFAULT_HTTP: HttpTransferOptions = { syncEveryBytes: 256 * 1024, idleTimeoutMs: 15_000, maxAttempts: 5, retry: { minMs: 500, maxMs: 10_000, jitter: 0.2 } };
+export const DEFAULT_HTTP: HttpTransferOptions = { syncEveryBytes: 256 * 1024, idleTimeoutMs: 15_000, maxAttempts: 5, retry: { minMs: 500, maxMs: 10_000, jitter: 0.2 } };
 const UNKNOWN_MODEL: ModelRef = { name: 'unknown', version: 1 };
 
 /**

@@ -4,6 +4,7 @@ import { trainingErrors } from './codes-training.js';
 import { bundleErrors } from './codes-bundle.js';
 import { agentErrors } from './codes-agent.js';
 import { controllerErrors } from './codes-controller.js';
+import { imageErrors } from './codes-image.js';
 
 /**
  * The one error catalog. Each area keeps its codes in its own file so that parallel work
@@ -17,6 +18,7 @@ export const errorCatalog = {
   ...bundleErrors,
   ...agentErrors,
   ...controllerErrors,
+  ...imageErrors,
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalog;

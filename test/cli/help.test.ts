@@ -1,7 +1,7 @@
 import test from 'ava';
 import { runCli } from '../helpers/run-cli.js';
 
-const groups = ['data', 'train', 'runs', 'package', 'bundle', 'keys', 'controller', 'registry', 'devices', 'broker', 'predict', 'agent'];
+const groups = ['data', 'train', 'runs', 'package', 'bundle', 'keys', 'controller', 'registry', 'devices', 'broker', 'predict', 'agent', 'image'];
 
 test('fleetcast --help lists every command group', async (t) => {
   const result = await runCli(['--help']);

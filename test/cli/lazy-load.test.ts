@@ -9,7 +9,7 @@ import { loadedModules } from '../helpers/loaded-modules.js';
  * because every module loaded eagerly). Speed itself is measured in bench/cli, not here: this
  * checks the cause, which does not depend on the machine.
  */
-const helpOf = [[], ['train'], ['agent'], ['agent', 'install'], ['controller'], ['devices', 'add'], ['predict'], ['data', 'validate'], ['bundle', 'verify'], ['demo']];
+const helpOf = [[], ['train'], ['agent'], ['agent', 'install'], ['controller'], ['devices', 'add'], ['predict'], ['data', 'validate'], ['bundle', 'verify'], ['image', 'build'], ['demo']];
 
 for (const path of helpOf) {
   test(`fleetcast ${[...path, '--help'].join(' ')} loads no package but commander`, async (t) => {

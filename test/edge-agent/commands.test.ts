@@ -39,7 +39,7 @@ test('cmd dispatch: malformed, unknown-type and unsupported commands get coded o
   t.like(byId.get('c-badcfg'), { ok: false, errorCode: 'FC_ERR_INVALID_MESSAGE' });
   t.like(byId.get('c-ping'), { ok: true, commandType: 'ping' });
   t.like(byId.get('c-cfg'), { ok: true, commandType: 'configure' });
-  t.like(byId.get('c-img'), { ok: false, errorCode: 'FC_ERR_AGENT_COMMAND_UNSUPPORTED' });
+  t.like(byId.get('c-img'), { ok: false, errorCode: 'FC_ERR_IMAGE_NOT_INSTALLED' });
   t.is(agent.child.exitCode, null);
   await controller.endAsync();
   t.is(await agent.stop(), 0);

@@ -14,7 +14,7 @@ test('every code is FC_ERR_ form, has a message and a sysexits-style exit status
 
 test('area catalogs do not define the same code twice', async (t) => {
   const areas = await Promise.all(
-    ['protocol', 'data', 'training', 'bundle', 'agent', 'controller'].map(async (area) => Object.keys(Object.values(await import(`../../protocols/errors/codes-${area}.js`))[0] as object)),
+    ['protocol', 'data', 'training', 'bundle', 'agent', 'controller', 'image'].map(async (area) => Object.keys(Object.values(await import(`../../protocols/errors/codes-${area}.js`))[0] as object)),
   );
   const all = areas.flat();
   t.is(new Set(all).size, all.length);
