@@ -9,6 +9,10 @@ import { BatchScheduler } from './predict/batch-schedule.js';
 import { startCloudLink, type CloudLink } from './cloud-link.js';
 import { registerBundleRoutes } from './distribution/http-routes.js';
 import { artifactStoreLocator } from './distribution/bundle-locator.js';
+import { ControllerMetrics } from './metrics/controller-metrics.js';
+import { ingestLagQuery } from './metrics/ingest-lag.js';
+import { instrumentApi } from './metrics/metrics-routes.js';
+import { registerDashboard } from './dashboard/dashboard-routes.js';
 
 const log = createLogger('controller');
 
@@ -63,6 +67,14 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
     maxConcurrentPredictsPerCaller: config.predict.maxConcurrentPerCaller,
     bodyLimitBytes: config.api.bodyLimitBytes,
   });
+  const metrics = new ControllerMetrics({
+    devices: () => context.fleet.listDevices(),
+    deployments: () => cloudLink.deployments.list(1_000),
+    ingestLag: ingestLagQuery(context.db),
+    mqttBlobBytes: () => cloudLink.blobs.bytesSent(),
+  });
+  instrumentApi(api, metrics);
+  await registerDashboard(api, { db: context.db });
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;
