@@ -102,7 +102,7 @@ export async function runDemo(options: DemoOptions, progress: ProgressReporter, 
     // Port 0 everywhere: each daemon binds a free port and reports it, so no port is probed
     // first and raced for by another process (issue #9).
     writeFileSync(controllerConfigPath, JSON.stringify({ dataDir: controllerDir, api: { port: options.port ?? 0 }, broker: { kind: 'aedes', port: 0 }, trustedKeys: [key.publicKeyPath] }, null, 2));
-    const controller = await startDaemon(['controller', '--config', controllerConfigPath, '--json'], 'api');
+    const controller = await startDaemon(['controller', '--config', controllerConfigPath, '--json'], 'api', 120_000);
     daemons.push(controller);
     const api = String(controller.ready.api);
     const broker = String(controller.ready.broker);
@@ -133,12 +133,18 @@ export async function runDemo(options: DemoOptions, progress: ProgressReporter, 
     const sales = await readDemoSales(salesPath, trainPath.cutoff);
     const posBackend = options.keep && existsSync(MOSQUITTO) ? 'mosquitto' : 'aedes';
     const stores: Array<{ deviceId: string; store: string; posPort: number; metricsPort: number | null; posUser: { username: string; password: string } }> = [];
+    // Enrolment writes the controller's database, one command at a time; the agents then
+    // start side by side (each start is seconds of process and broker set-up).
+    const enrolments: Array<{ deviceId: string; store: string; secret: string }> = [];
     for (const [index, store] of sales.stores.entries()) {
       const deviceId = `store-${String(index + 1).padStart(4, '0')}`;
       const enrolled = await runStep<{ secret: string }>(['devices', 'add', '--id', deviceId, '--store', store, '--region', 'eu-central', '--timezone', 'Europe/Berlin', '--tags', 'demo', '--profile', 'generic', ...cfg]);
+      enrolments.push({ deviceId, store, secret: enrolled.secret });
+    }
+    stores.push(...await Promise.all(enrolments.map(async ({ deviceId, store, secret }) => {
       const agentConfigPath = join(dir, 'agents', deviceId, 'agent.json');
       mkdirSync(join(dir, 'agents', deviceId), { recursive: true });
-      await runStep(['agent', 'init', '--out', agentConfigPath, '--device-id', deviceId, '--uplink', broker, '--uplink-password', enrolled.secret, '--pos-port', '0']);
+      await runStep(['agent', 'init', '--out', agentConfigPath, '--device-id', deviceId, '--uplink', broker, '--uplink-password', secret, '--pos-port', '0']);
       const agentConfig = JSON.parse(readFileSync(agentConfigPath, 'utf8')) as { trustedKeys: Record<string, string>; pos: { backend?: string; users: Array<{ username: string; password: string }> }; schedules: Record<string, unknown>; metrics?: { host: string; port: number } };
       agentConfig.trustedKeys = { [key.keyId]: readFileSync(key.publicKeyPath, 'utf8') };
       // Report upstream every 2 s instead of 10 so the demo shows the accuracy loop promptly.
@@ -150,10 +156,10 @@ export async function runDemo(options: DemoOptions, progress: ProgressReporter, 
         agentConfig.pos.backend = posBackend;
       }
       writeFileSync(agentConfigPath, JSON.stringify(agentConfig, null, 2));
-      const agent = await startDaemon(['agent', '--config', agentConfigPath], 'event');
+      const agent = await startDaemon(['agent', '--config', agentConfigPath], 'event', 120_000);
       daemons.push(agent);
-      stores.push({ deviceId, store, posPort: Number(agent.ready.posPort), metricsPort: typeof agent.ready.metricsPort === 'number' ? agent.ready.metricsPort : null, posUser: agentConfig.pos.users[0] });
-    }
+      return { deviceId, store, posPort: Number(agent.ready.posPort), metricsPort: typeof agent.ready.metricsPort === 'number' ? agent.ready.metricsPort : null, posUser: agentConfig.pos.users[0] };
+    })));
     advance('agents running');
 
     await runStep(['registry', 'push', bundlePath, ...cfg]);
