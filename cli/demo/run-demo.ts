@@ -170,7 +170,9 @@ export async function runDemo(options: DemoOptions, progress: ProgressReporter, 
     const deployResponse = await fetch(`${api}/v1/deployments`, { method: 'POST', headers: authorization, body: JSON.stringify({ model: MODEL_NAME, ref: 'Production', selector: 'tag:demo' }) });
     if (!deployResponse.ok) throw new FleetcastError('FC_ERR_INTERNAL', `deployment refused: ${deployResponse.status} ${await deployResponse.text()}`);
     const deployment = (await deployResponse.json()) as { deploymentId: string };
-    await waitForDeployment(api, authorization, deployment.deploymentId, stores.length);
+    // A demo that stays up waits longer: on a busy machine the dashboard shows the rollout meanwhile.
+    const patience = options.keep ? 5 : 1;
+    await waitForDeployment(api, authorization, deployment.deploymentId, stores.length, 120_000 * patience);
     advance('deployed to every store');
 
     const results: DemoStoreResult[] = [];
@@ -194,7 +196,7 @@ export async function runDemo(options: DemoOptions, progress: ProgressReporter, 
     advance('stores answered');
 
     const expected = stores.length * sales.items.length;
-    const fleetAccuracy = await waitForFleetAccuracy(api, authorization, expected);
+    const fleetAccuracy = await waitForFleetAccuracy(api, authorization, expected, 30_000 * patience);
     const telemetry = (await (await fetch(`${api}/v1/telemetry/records?limit=1000`, { headers: authorization })).json()) as { records?: unknown[] };
     advance('accuracy reported upstream');
     progress.stop();
