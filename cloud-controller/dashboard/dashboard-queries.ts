@@ -29,9 +29,14 @@ export type DriftHeatmap = z.infer<typeof driftHeatmapSchema>;
  * behind the same response shape.
  */
 export class DashboardQueries {
-  constructor(private readonly db: ControllerDb) {}
+  constructor(private readonly db: ControllerDb, private readonly now: () => Date = () => new Date()) {}
 
-  /** Active-model accuracy per day for the last `days` sales days, grouped by `level`. */
+  /** RFC 3339 time `days` before now: every query reads a recent range of the (kind, ts) index, never the whole history. */
+  private since(days: number): string {
+    return new Date(this.now().getTime() - days * 86_400_000).toISOString();
+  }
+
+  /** Active-model accuracy per sales day from counters reported in the last `days` days, grouped by `level`. */
   accuracy(level: AccuracyLevel, days: number): AccuracySeries[] {
     const group = level === 'fleet' ? "'fleet'" : `d.${level}`;
     const rows = this.db.prepare(`
@@ -40,9 +45,8 @@ export class DashboardQueries {
              SUM(json_extract(t.body, '$.sumAbsError')) AS abs_error,
              SUM(json_extract(t.body, '$.sumAbsActual')) AS abs_actual
       FROM telemetry_records t JOIN devices d ON d.id = t.device_id
-      WHERE t.kind = 'accuracy' AND json_extract(t.body, '$.role') = 'active'
-        AND json_extract(t.body, '$.day') >= (SELECT date(MAX(json_extract(body, '$.day')), ?) FROM telemetry_records WHERE kind = 'accuracy')
-      GROUP BY key, day ORDER BY key, day`).all(`-${days - 1} days`) as Array<{ key: string; day: string; n: number; abs_error: number | null; abs_actual: number | null }>;
+      WHERE t.kind = 'accuracy' AND t.ts >= ? AND json_extract(t.body, '$.role') = 'active'
+      GROUP BY key, day ORDER BY key, day`).all(this.since(days)) as Array<{ key: string; day: string; n: number; abs_error: number | null; abs_actual: number | null }>;
     const series = new Map<string, AccuracySeries>();
     for (const row of rows) {
       const line = series.get(row.key) ?? { key: row.key, points: [] };
@@ -52,12 +56,16 @@ export class DashboardQueries {
     return [...series.values()];
   }
 
-  /** PSI per store and feature from each device's newest drift record (a store's devices: the highest PSI). */
-  driftHeatmap(): DriftHeatmap {
+  /**
+   * PSI per store and feature from each device's newest drift record of the last `days` days
+   * (a store's devices: the highest PSI).
+   */
+  driftHeatmap(days = 7): DriftHeatmap {
     const rows = this.db.prepare(`
-      SELECT d.store AS store, t.body AS body FROM telemetry_records t JOIN devices d ON d.id = t.device_id
-      WHERE t.kind = 'drift' AND t.ts = (SELECT MAX(ts) FROM telemetry_records WHERE kind = 'drift' AND device_id = t.device_id)
-      ORDER BY d.store`).all() as Array<{ store: string; body: string }>;
+      WITH recent AS (SELECT device_id, body, ts FROM telemetry_records WHERE kind = 'drift' AND ts >= ?),
+           newest AS (SELECT device_id, MAX(ts) AS ts FROM recent GROUP BY device_id)
+      SELECT d.store AS store, r.body AS body FROM recent r JOIN newest n ON n.device_id = r.device_id AND n.ts = r.ts
+      JOIN devices d ON d.id = r.device_id ORDER BY d.store, r.device_id`).all(this.since(days)) as Array<{ store: string; body: string }>;
     const psi = new Map<string, Map<string, number>>();
     let windowEnd: string | null = null;
     for (const row of rows) {
