@@ -59,7 +59,9 @@ export function startDaemon(args: string[], readyKey: string, timeoutMs = 30_000
         if (child.exitCode !== null || child.signalCode !== null) return done();
         child.once('exit', () => done());
         child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+        // Generous: an agent killed mid-shutdown would leave its Mosquitto POS broker behind,
+        // and on a busy machine a clean stop can take tens of seconds.
+        setTimeout(() => child.kill('SIGKILL'), 60_000).unref();
       });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
