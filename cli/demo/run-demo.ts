@@ -88,6 +88,13 @@ export async function runDemo(options: DemoOptions, progress: ProgressReporter, 
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const daemons: Daemon[] = [];
+  // Ctrl-C while the fleet is still being set up: stop what already runs, then leave with 130
+  // (a daemon left running would outlive the demo; issue #14). Once ready, keepRunning owns it.
+  const stopDuringSetup = (): void => {
+    void Promise.all(daemons.map((daemon) => daemon.stop())).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stopDuringSetup);
+  process.once('SIGTERM', stopDuringSetup);
   const steps = 10;
   let step = 0;
   const advance = (what: string) => progress.update(++step, { step: what });
@@ -217,11 +224,15 @@ export async function runDemo(options: DemoOptions, progress: ProgressReporter, 
       telemetryRecords: telemetry.records?.length ?? 0,
       fleetAccuracy,
     };
+    process.off('SIGINT', stopDuringSetup);
+    process.off('SIGTERM', stopDuringSetup);
     if (options.keep) {
       await keepRunning({ api, operatorToken: token.token, viewerToken: viewer.token, stores, sales, posBackend, secondsPerDay: options.secondsPerDay ?? 5, driftAfterDays: options.driftAfterDays ?? 20 }, events);
     }
     return result;
   } finally {
+    process.off('SIGINT', stopDuringSetup);
+    process.off('SIGTERM', stopDuringSetup);
     progress.stop();
     await Promise.all(daemons.reverse().map((daemon) => daemon.stop()));
   }
