@@ -47,7 +47,10 @@ export interface Daemon {
  */
 export function startDaemon(args: string[], readyKey: string, timeoutMs = 30_000): Promise<Daemon> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliEntry, ...args], { env: { ...process.env, FLEETCAST_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Each daemon in its own process group: a terminal's Ctrl-C reaches only the demo, which then
+    // stops the daemons in order. Signalled together, an agent's Mosquitto POS broker died of the
+    // same SIGINT, was restarted by its supervisor mid-shutdown and the agent never stopped (issue #14).
+    const child = spawn(process.execPath, [cliEntry, ...args], { env: { ...process.env, FLEETCAST_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let buffer = '';
     let stderr = '';
     const timer = setTimeout(() => {
