@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { createProgress } from '../protocols/runtime/progress.js';
 import { FleetcastError } from '../protocols/errors/fleetcast-error.js';
 import { runCommand } from '../protocols/runtime/command.js';
 import { withRecentHistoryOptions, type RecentHistoryFlags } from '../model-packager/cli/recent-history-flags.js';
@@ -36,7 +37,9 @@ async function seedHistory(flags: SeedFlags): Promise<SeedResult> {
   let dataDir = flags.dataDir === undefined ? undefined : resolve(flags.dataDir);
   if (flags.config) dataDir = (await loadAgentConfig(flags.config)).dataDir;
   if (!dataDir) throw new FleetcastError('FC_ERR_USAGE', 'fleetcast agent seed-history needs --config <agent.json> or --data-dir <dir>');
-  const rows = await loadRecentHistory(flags);
+  // Reading a chain's CSV is the long part: a bar on a terminal, nothing with --json (issue #14).
+  const { withByteProgress } = await import('../model-packager/cli/sales-flags.js');
+  const rows = await withByteProgress(createProgress({ json: Boolean(flags.json) }), 'read', (onBytes) => loadRecentHistory(flags, onBytes));
   const db = openAgentDb(agentDbPath(dataDir));
   try {
     const added = new ActualsStore(db, MAX_LOOKBACK_DAYS).seed(rows);

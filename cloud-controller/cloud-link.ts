@@ -25,6 +25,8 @@ export interface CloudLink {
   link: DeviceLink;
   deployments: Deployments;
   telemetry: TelemetryQueries;
+  /** Bundle chunks over MQTT (its byte count feeds `/metrics`, issue #14). */
+  blobs: BlobServer;
   /** Stops the link, then the broker, and detaches provisioning. */
   stop(): Promise<void>;
 }
@@ -91,6 +93,7 @@ export async function startCloudLink(context: ControllerContext, config: Control
     link,
     deployments: link.deployments,
     telemetry: new TelemetryQueries(context.db),
+    blobs,
     stop: async () => {
       await link.stop();
       await adapter.stop();

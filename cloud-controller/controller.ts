@@ -16,6 +16,10 @@ import { controllerMetricSource } from './alerts/controller-metrics.js';
 import { registerAlertRoutes } from './api/routes/alert-routes.js';
 import { RetrainJob } from './retrain/retrain-job.js';
 import { RetrainLog } from './retrain/retrain-log.js';
+import { ControllerMetrics } from './metrics/controller-metrics.js';
+import { ingestLagQuery } from './metrics/ingest-lag.js';
+import { instrumentApi } from './metrics/metrics-routes.js';
+import { registerDashboard } from './dashboard/dashboard-routes.js';
 
 const log = createLogger('controller');
 
@@ -80,6 +84,14 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
     maxConcurrentPredictsPerCaller: config.predict.maxConcurrentPerCaller,
     bodyLimitBytes: config.api.bodyLimitBytes,
   });
+  const metrics = new ControllerMetrics({
+    devices: () => context.fleet.listDevices(),
+    deployments: () => cloudLink.deployments.list(1_000),
+    ingestLag: ingestLagQuery(context.db),
+    mqttBlobBytes: () => cloudLink.blobs.bytesSent(),
+  });
+  instrumentApi(api, metrics);
+  await registerDashboard(api, { db: context.db });
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;

@@ -34,6 +34,10 @@ import { sampleHeartbeat } from './health/health-sampler.js';
 import { assessHealth } from './health/health-state.js';
 import { applyProfile } from './config/profile.js';
 import { createSelfUpdate } from './self-update/create-self-update.js';
+import { AgentMetrics } from './metrics/agent-metrics.js';
+import { MeteredScoreEngine, MeteredScoringStats } from './metrics/instrumented.js';
+import { outboxGaugeSource } from './metrics/outbox-source.js';
+import { startMetricsServer, type MetricsServer } from './metrics/metrics-server.js';
 
 /** Optional parts the update engine provides; the daemon runs without them (serving only). */
 export interface DaemonExtensions {
@@ -46,6 +50,8 @@ export interface DaemonExtensions {
 /** A running agent, as the CLI and tests see it. */
 export interface RunningAgent {
   posPort: number;
+  /** Port of `GET /metrics` when `metrics` is configured (issue #14). */
+  metricsPort: number | null;
   /** Resolves after a clean shutdown (offline state published, broker closed, SQLite closed). */
   stop(): Promise<void>;
 }
@@ -79,8 +85,12 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
     + quarantineInvalidRows(db, { table: 'accuracy_pending', keyColumns: ['model_name', 'model_version', 'day', 'role'], problem: (row) => salesDateProblem(row.day) });
   if (quarantined > 0) logger.warn({ rows: quarantined }, 'stored rows failing validation moved to the quarantine table');
   const personal = new PersonalData(config.privacy.hashKeyHex, config.privacy.personalFields);
-  const stats = new ScoringStats();
-  const engine = new ScoreEngine(logger);
+  const metrics = new AgentMetrics(config.deviceId, {
+    outbox: outboxGaugeSource(db, outbox),
+    model: () => engine.currentModel(),
+  });
+  const stats: ScoringStats = new MeteredScoringStats(metrics);
+  const engine: ScoreEngine = new MeteredScoreEngine(logger, metrics);
   const contexts = new ModelContexts(actuals, logger);
   const modelSource = extensions.modelSource ?? (config.modelDir ? new DirectoryModelSource(config.modelDir) : null);
   let lastDiskFree: number | null = null;
@@ -153,6 +163,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
   const schedules = new Schedules(logger);
   const append = (entries: Array<OutboxEntry | null>): void => {
     const present = entries.filter((entry): entry is OutboxEntry => entry !== null);
+    metrics.observeRecords(present);
     if (present.length > 0) outbox.append(present);
   };
   const flushTick = (): void => {
@@ -200,12 +211,13 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
     });
   });
 
-  const stop = createStopper({ logger, schedules, uplink, broker, engine, db, unsubscribeModel, finalFlush: () => {
+  const metricsServer = config.metrics ? await startMetricsServer(metrics, config.metrics.host, config.metrics.port) : null;
+  const stop = createStopper({ logger, schedules, uplink, broker, engine, db, unsubscribeModel, metricsServer, finalFlush: () => {
     served.flush();
     append([stats.closeWindow()]);
     accuracy.drainTo(outbox);
   } });
-  return { posPort: broker.port(), stop: () => { selfUpdate?.stop(); return stop(); } };
+  return { posPort: broker.port(), metricsPort: metricsServer?.port ?? null, stop: () => { selfUpdate?.stop(); return stop(); } };
 }
 
 /** Clean shutdown in dependency order; idempotent so SIGTERM twice is harmless. */
@@ -217,6 +229,7 @@ function createStopper(parts: {
   engine: ScoreEngine;
   db: AgentDb;
   unsubscribeModel: (() => void) | undefined;
+  metricsServer: MetricsServer | null;
   finalFlush(): void;
 }): () => Promise<void> {
   let stopping: Promise<void> | null = null;
@@ -224,6 +237,7 @@ function createStopper(parts: {
     stopping ??= (async () => {
       parts.schedules.stopAll();
       parts.unsubscribeModel?.();
+      await parts.metricsServer?.close();
       await parts.uplink?.close();
       await parts.broker.close();
       await parts.engine.close();

@@ -47,7 +47,10 @@ export interface Daemon {
  */
 export function startDaemon(args: string[], readyKey: string, timeoutMs = 30_000): Promise<Daemon> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliEntry, ...args], { env: { ...process.env, FLEETCAST_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Each daemon in its own process group: a terminal's Ctrl-C reaches only the demo, which then
+    // stops the daemons in order. Signalled together, an agent's Mosquitto POS broker died of the
+    // same SIGINT, was restarted by its supervisor mid-shutdown and the agent never stopped (issue #14).
+    const child = spawn(process.execPath, [cliEntry, ...args], { env: { ...process.env, FLEETCAST_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let buffer = '';
     let stderr = '';
     const timer = setTimeout(() => {
@@ -59,7 +62,9 @@ export function startDaemon(args: string[], readyKey: string, timeoutMs = 30_000
         if (child.exitCode !== null || child.signalCode !== null) return done();
         child.once('exit', () => done());
         child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+        // Generous: an agent killed mid-shutdown would leave its Mosquitto POS broker behind,
+        // and on a busy machine a clean stop can take tens of seconds.
+        setTimeout(() => child.kill('SIGKILL'), 60_000).unref();
       });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

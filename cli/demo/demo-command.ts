@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { runCommand } from '../../protocols/runtime/command.js';
 import { createProgress } from '../../protocols/runtime/progress.js';
 import type { DemoResult } from './run-demo.js';
+import type { DemoReady } from './demo-ready.js';
 
 /** `fleetcast demo`: the whole pipeline on one machine with simulated stores. */
 export function registerDemoCommand(program: Command): void {
@@ -9,21 +10,40 @@ export function registerDemoCommand(program: Command): void {
     .command('demo')
     .description('Run everything on one machine: data → train → signed bundle → controller → store agents → POS forecasts')
     .option('--dir <dir>', 'working folder (wiped first)', '.fleetcast/demo')
-    .option('--stores <n>', 'simulated stores, one agent each', '3')
+    .option('--stores <n>', 'simulated stores, one agent each (default 3; 5 with --keep)')
     .option('--items <n>', 'items per store', '10')
     .option('--days <n>', 'days of sales history', '540')
     .option('--seed <n>', 'generator seed', '7')
-    .option('--keep', 'keep the controller and agents running until Ctrl-C')
-    .option('--json', 'print one JSON document')
-    .action((options: { dir: string; stores: string; items: string; days: string; seed: string; keep?: boolean; json?: boolean }) =>
+    .option('--keep', 'keep everything running until Ctrl-C: dashboard, tokens, POS tills on a compressed clock, drift in one store (npm start)')
+    .option('--port <n>', 'REST API and dashboard port (default: any free port)')
+    .option('--seconds-per-day <n>', 'with --keep: wall-clock seconds per simulated sales day', '5')
+    .option('--drift-after-days <n>', 'with --keep: simulated days before the first store\'s prices drift (0: never)', '20')
+    .option('--json', 'print JSON: with --keep one line when the dashboard serves and one when ready, then the result at exit')
+    .action((options: { dir: string; stores?: string; items: string; days: string; seed: string; keep?: boolean; port?: string; secondsPerDay: string; driftAfterDays: string; json?: boolean }) =>
       runCommand(
         options,
-        async () =>
+        async () => {
           // Loaded when the demo runs, so `--help` stays fast (issue #9).
-          (await import('./run-demo.js')).runDemo(
-            { dir: options.dir, stores: Number(options.stores), items: Number(options.items), days: Number(options.days), seed: Number(options.seed), keep: Boolean(options.keep) },
+          const [{ runDemo }, { renderReady }] = await Promise.all([import('./run-demo.js'), import('./demo-ready.js')]);
+          return runDemo(
+            {
+              dir: options.dir,
+              stores: Number(options.stores ?? (options.keep ? 5 : 3)),
+              items: Number(options.items),
+              days: Number(options.days),
+              seed: Number(options.seed),
+              keep: Boolean(options.keep),
+              port: options.port === undefined ? undefined : Number(options.port),
+              secondsPerDay: Number(options.secondsPerDay),
+              driftAfterDays: Number(options.driftAfterDays),
+            },
             createProgress({ json: Boolean(options.json) }),
-          ),
+            {
+              onDashboard: (event) => process.stdout.write(options.json ? `${JSON.stringify(event)}\n` : `dashboard at ${event.dashboard}  (operator token ${event.operatorToken}); stores come up while the model trains\n`),
+              onReady: (ready: DemoReady) => process.stdout.write(options.json ? `${JSON.stringify(ready)}\n` : `${renderReady(ready)}\n`),
+            },
+          );
+        },
         renderDemo,
       ),
     );

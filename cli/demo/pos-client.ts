@@ -55,7 +55,11 @@ export class PosClient {
     await this.client.publishAsync(posTopics.actuals, JSON.stringify({ ...envelope({ role: 'pos', id: this.clientId }), type: 'actuals', rows }), { qos: 1 });
   }
 
+  /**
+   * Drops the connection at once: on Ctrl-C the agents stop at the same moment, and a graceful
+   * DISCONNECT would wait for a broker that is closing (issue #14).
+   */
   async close(): Promise<void> {
-    await this.client.endAsync();
+    await this.client.endAsync(true);
   }
 }

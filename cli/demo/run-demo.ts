@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ProgressReporter } from '../../protocols/runtime/progress.js';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
@@ -7,6 +7,8 @@ import type { ActualRow } from '../../protocols/messages/pos/actuals.js';
 import { runStep, startDaemon, type Daemon } from './child-processes.js';
 import { PosClient } from './pos-client.js';
 import { readDemoSales } from './demo-sales.js';
+import type { DemoReady } from './demo-ready.js';
+import { keepRunning, trainingCsv } from './keep-mode.js';
 
 /** Options of `fleetcast demo`. */
 export interface DemoOptions {
@@ -20,8 +22,25 @@ export interface DemoOptions {
   days: number;
   /** Generator seed. */
   seed: number;
-  /** Keep the controller and agents running until Ctrl-C. */
+  /** Keep the controller and agents running until Ctrl-C, with POS tills on a compressed clock (issue #14). */
   keep: boolean;
+  /** REST API and dashboard port (0: any free port). */
+  port?: number;
+  /** `--keep`: wall-clock seconds per simulated sales day. */
+  secondsPerDay?: number;
+  /** `--keep`: simulated days before the first store's inputs drift (0: never). */
+  driftAfterDays?: number;
+}
+
+/** Sales days generated beyond the training cutoff for `--keep`'s simulation. */
+const SIMULATED_DAYS = 730;
+/** The Mosquitto binary the agents' MQTT 5 POS backend runs, when installed. */
+const MOSQUITTO = '/usr/sbin/mosquitto';
+
+/** What a running demo tells its caller: the dashboard as soon as it serves, the rest when ready. */
+export interface DemoEvents {
+  onDashboard?(dashboard: { event: 'dashboard'; dashboard: string; operatorToken: string }): void;
+  onReady?(ready: DemoReady): void;
 }
 
 export interface DemoStoreResult {
@@ -63,63 +82,91 @@ const MODEL_NAME = 'daily-units';
  * stores measured and reported upstream. Every step is a real `fleetcast` command in its own
  * process.
  */
-export async function runDemo(options: DemoOptions, progress: ProgressReporter): Promise<DemoResult> {
+export async function runDemo(options: DemoOptions, progress: ProgressReporter, events: DemoEvents = {}): Promise<DemoResult> {
+  checkOptions(options);
   const dir = resolve(options.dir);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const daemons: Daemon[] = [];
+  // Ctrl-C while the fleet is still being set up: stop what already runs, then leave with 130
+  // (a daemon left running would outlive the demo; issue #14). Once ready, keepRunning owns it.
+  const stopDuringSetup = (): void => {
+    void Promise.all(daemons.map((daemon) => daemon.stop())).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stopDuringSetup);
+  process.once('SIGTERM', stopDuringSetup);
   const steps = 10;
   let step = 0;
   const advance = (what: string) => progress.update(++step, { step: what });
   progress.start(steps, 'demo');
   try {
-    const salesPath = join(dir, 'sales.csv');
-    await runStep(['data', 'generate', '--stores', String(options.stores), '--items', String(options.items), '--days', String(options.days), '--seed', String(options.seed), '--out', salesPath]);
-    advance('data generated');
-    await runStep(['data', 'validate', salesPath]);
-    advance('data validated');
-
-    const runsDb = join(dir, 'runs.db');
-    const trained = await runStep<{ runId: string; metrics: { model: { wape: number }; seasonalNaive: { wape: number } } }>(['train', '--data', salesPath, '--model', 'gbdt', '--runs-db', runsDb]);
-    advance('model trained');
-
+    // Keys and controller first, so `--keep` shows the dashboard while the model trains (issue #14).
     const keyPrefix = join(dir, 'keys', 'signer');
     mkdirSync(join(dir, 'keys'), { recursive: true });
     const key = await runStep<{ privateKeyPath: string; publicKeyPath: string; keyId: string }>(['keys', 'generate', '--out', keyPrefix]);
-    const bundlePath = join(dir, `${MODEL_NAME}-v1.fcb`);
-    const packaged = await runStep<{ sha256: string; sizeBytes?: number; size?: number }>(['package', '--run', trained.runId, '--runs-db', runsDb, '--key', key.privateKeyPath, '--out', bundlePath, '--name', MODEL_NAME, '--version', '1']);
-    advance('bundle signed');
-
     const controllerDir = join(dir, 'controller');
     const controllerConfigPath = join(dir, 'controller.json');
     // Port 0 everywhere: each daemon binds a free port and reports it, so no port is probed
     // first and raced for by another process (issue #9).
-    writeFileSync(controllerConfigPath, JSON.stringify({ dataDir: controllerDir, api: { port: 0 }, broker: { kind: 'aedes', port: 0 }, trustedKeys: [key.publicKeyPath] }, null, 2));
-    const controller = await startDaemon(['controller', '--config', controllerConfigPath, '--json'], 'api');
+    writeFileSync(controllerConfigPath, JSON.stringify({ dataDir: controllerDir, api: { port: options.port ?? 0 }, broker: { kind: 'aedes', port: 0 }, trustedKeys: [key.publicKeyPath] }, null, 2));
+    const controller = await startDaemon(['controller', '--config', controllerConfigPath, '--json'], 'api', 120_000);
     daemons.push(controller);
     const api = String(controller.ready.api);
     const broker = String(controller.ready.broker);
+    const cfgFlags = ['--config', controllerConfigPath];
+    const token = await runStep<{ token: string }>(['controller', 'token', 'create', '--role', 'operator', '--name', 'demo-operator', ...cfgFlags]);
+    const viewer = await runStep<{ token: string }>(['controller', 'token', 'create', '--role', 'viewer', '--name', 'demo-viewer', ...cfgFlags]);
+    if (options.keep) events.onDashboard?.({ event: 'dashboard', dashboard: `${api}/`, operatorToken: token.token });
     advance('controller running');
 
-    const cfg = ['--config', controllerConfigPath];
-    const token = await runStep<{ token: string }>(['controller', 'token', 'create', '--role', 'admin', '--name', 'demo-operator', ...cfg]);
-    const sales = await readDemoSales(salesPath);
-    const stores: Array<{ deviceId: string; store: string; posPort: number; posUser: { username: string; password: string } }> = [];
+    const salesPath = join(dir, 'sales.csv');
+    const simulated = options.keep ? SIMULATED_DAYS : 0;
+    await runStep(['data', 'generate', '--stores', String(options.stores), '--items', String(options.items), '--days', String(options.days + simulated), '--seed', String(options.seed), '--out', salesPath]);
+    // The model learns the first `days`; `--keep`'s tills replay the rest one day at a time.
+    const trainPath = simulated > 0 ? trainingCsv(salesPath, join(dir, 'train.csv'), simulated) : { path: salesPath, cutoff: undefined };
+    advance('data generated');
+    await runStep(['data', 'validate', trainPath.path]);
+    advance('data validated');
+
+    const runsDb = join(dir, 'runs.db');
+    const trained = await runStep<{ runId: string; metrics: { model: { wape: number }; seasonalNaive: { wape: number } } }>(['train', '--data', trainPath.path, '--model', 'gbdt', '--runs-db', runsDb]);
+    advance('model trained');
+
+    const bundlePath = join(dir, `${MODEL_NAME}-v1.fcb`);
+    const packaged = await runStep<{ sha256: string; sizeBytes?: number; size?: number }>(['package', '--run', trained.runId, '--runs-db', runsDb, '--key', key.privateKeyPath, '--out', bundlePath, '--name', MODEL_NAME, '--version', '1']);
+    advance('bundle signed');
+
+    const cfg = cfgFlags;
+    const sales = await readDemoSales(salesPath, trainPath.cutoff);
+    const posBackend = options.keep && existsSync(MOSQUITTO) ? 'mosquitto' : 'aedes';
+    const stores: Array<{ deviceId: string; store: string; posPort: number; metricsPort: number | null; posUser: { username: string; password: string } }> = [];
+    // Enrolment writes the controller's database, one command at a time; the agents then
+    // start side by side (each start is seconds of process and broker set-up).
+    const enrolments: Array<{ deviceId: string; store: string; secret: string }> = [];
     for (const [index, store] of sales.stores.entries()) {
       const deviceId = `store-${String(index + 1).padStart(4, '0')}`;
       const enrolled = await runStep<{ secret: string }>(['devices', 'add', '--id', deviceId, '--store', store, '--region', 'eu-central', '--timezone', 'Europe/Berlin', '--tags', 'demo', '--profile', 'generic', ...cfg]);
+      enrolments.push({ deviceId, store, secret: enrolled.secret });
+    }
+    stores.push(...await Promise.all(enrolments.map(async ({ deviceId, store, secret }) => {
       const agentConfigPath = join(dir, 'agents', deviceId, 'agent.json');
       mkdirSync(join(dir, 'agents', deviceId), { recursive: true });
-      await runStep(['agent', 'init', '--out', agentConfigPath, '--device-id', deviceId, '--uplink', broker, '--uplink-password', enrolled.secret, '--pos-port', '0']);
-      const agentConfig = JSON.parse(readFileSync(agentConfigPath, 'utf8')) as { trustedKeys: Record<string, string>; pos: { users: Array<{ username: string; password: string }> }; schedules: { flushIntervalSec: number } };
+      await runStep(['agent', 'init', '--out', agentConfigPath, '--device-id', deviceId, '--uplink', broker, '--uplink-password', secret, '--pos-port', '0']);
+      const agentConfig = JSON.parse(readFileSync(agentConfigPath, 'utf8')) as { trustedKeys: Record<string, string>; pos: { backend?: string; users: Array<{ username: string; password: string }> }; schedules: Record<string, unknown>; metrics?: { host: string; port: number } };
       agentConfig.trustedKeys = { [key.keyId]: readFileSync(key.publicKeyPath, 'utf8') };
       // Report upstream every 2 s instead of 10 so the demo shows the accuracy loop promptly.
       agentConfig.schedules.flushIntervalSec = 2;
+      agentConfig.metrics = { host: '127.0.0.1', port: 0 };
+      if (options.keep) {
+        // The compressed clock: heartbeats and drift windows in seconds, not minutes and hours.
+        Object.assign(agentConfig.schedules, { heartbeatIntervalSec: 5, driftWindowCron: '*/20 * * * * *' });
+        agentConfig.pos.backend = posBackend;
+      }
       writeFileSync(agentConfigPath, JSON.stringify(agentConfig, null, 2));
-      const agent = await startDaemon(['agent', '--config', agentConfigPath], 'event');
+      const agent = await startDaemon(['agent', '--config', agentConfigPath], 'event', 120_000);
       daemons.push(agent);
-      stores.push({ deviceId, store, posPort: Number(agent.ready.posPort), posUser: agentConfig.pos.users[0] });
-    }
+      return { deviceId, store, posPort: Number(agent.ready.posPort), metricsPort: typeof agent.ready.metricsPort === 'number' ? agent.ready.metricsPort : null, posUser: agentConfig.pos.users[0] };
+    })));
     advance('agents running');
 
     await runStep(['registry', 'push', bundlePath, ...cfg]);
@@ -130,7 +177,9 @@ export async function runDemo(options: DemoOptions, progress: ProgressReporter):
     const deployResponse = await fetch(`${api}/v1/deployments`, { method: 'POST', headers: authorization, body: JSON.stringify({ model: MODEL_NAME, ref: 'Production', selector: 'tag:demo' }) });
     if (!deployResponse.ok) throw new FleetcastError('FC_ERR_INTERNAL', `deployment refused: ${deployResponse.status} ${await deployResponse.text()}`);
     const deployment = (await deployResponse.json()) as { deploymentId: string };
-    await waitForDeployment(api, authorization, deployment.deploymentId, stores.length);
+    // A demo that stays up waits longer: on a busy machine the dashboard shows the rollout meanwhile.
+    const patience = options.keep ? 5 : 1;
+    await waitForDeployment(api, authorization, deployment.deploymentId, stores.length, 120_000 * patience);
     advance('deployed to every store');
 
     const results: DemoStoreResult[] = [];
@@ -154,7 +203,7 @@ export async function runDemo(options: DemoOptions, progress: ProgressReporter):
     advance('stores answered');
 
     const expected = stores.length * sales.items.length;
-    const fleetAccuracy = await waitForFleetAccuracy(api, authorization, expected);
+    const fleetAccuracy = await waitForFleetAccuracy(api, authorization, expected, 30_000 * patience);
     const telemetry = (await (await fetch(`${api}/v1/telemetry/records?limit=1000`, { headers: authorization })).json()) as { records?: unknown[] };
     advance('accuracy reported upstream');
     progress.stop();
@@ -175,12 +224,15 @@ export async function runDemo(options: DemoOptions, progress: ProgressReporter):
       telemetryRecords: telemetry.records?.length ?? 0,
       fleetAccuracy,
     };
+    process.off('SIGINT', stopDuringSetup);
+    process.off('SIGTERM', stopDuringSetup);
     if (options.keep) {
-      process.stderr.write(`demo running (controller ${api}); Ctrl-C stops it\n`);
-      await new Promise<void>((done) => process.once('SIGINT', () => done()));
+      await keepRunning({ api, operatorToken: token.token, viewerToken: viewer.token, stores, sales, posBackend, secondsPerDay: options.secondsPerDay ?? 5, driftAfterDays: options.driftAfterDays ?? 20 }, events);
     }
     return result;
   } finally {
+    process.off('SIGINT', stopDuringSetup);
+    process.off('SIGTERM', stopDuringSetup);
     progress.stop();
     await Promise.all(daemons.reverse().map((daemon) => daemon.stop()));
   }
@@ -212,4 +264,18 @@ async function waitForDeployment(api: string, headers: Record<string, string>, d
     await new Promise((done) => setTimeout(done, 250));
   }
   throw new FleetcastError('FC_ERR_INTERNAL', `deployment ${deploymentId} did not complete: ${last}`);
+}
+
+/** Bounds every number the command line gives the demo (FC_ERR_USAGE names the flag). */
+function checkOptions(options: DemoOptions): void {
+  const within = (flag: string, value: number | undefined, min: number, max: number, integer = true): void => {
+    if (value === undefined) return;
+    if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) throw new FleetcastError('FC_ERR_USAGE', `${flag} must be ${integer ? 'an integer ' : ''}between ${min} and ${max}`);
+  };
+  within('--stores', options.stores, 1, 50);
+  within('--items', options.items, 1, 500);
+  within('--days', options.days, 60, 3_650);
+  within('--port', options.port, 0, 65_535);
+  within('--seconds-per-day', options.secondsPerDay, 0.2, 3_600, false);
+  within('--drift-after-days', options.driftAfterDays, 0, SIMULATED_DAYS);
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { HistoryActual } from '../../protocols/features/sales-history.js';
 import type { StoreHistorySource } from '../../protocols/features/store-history-file.js';
 import { runCommand } from '../../protocols/runtime/command.js';
+import { createProgress } from '../../protocols/runtime/progress.js';
 import { withRecentHistoryOptions, type RecentHistoryFlags } from '../../model-packager/cli/recent-history-flags.js';
 import { withContext, withDataDirOptions, type DataDirOptions } from './cli-context.js';
 
@@ -13,8 +14,10 @@ type ImportFlags = DataDirOptions & RecentHistoryFlags;
  */
 async function importHistory(flags: ImportFlags): Promise<{ stores: StoreHistorySource[] }> {
   const byStore = new Map<string, HistoryActual[]>();
-  const { loadRecentHistory } = await import('../../model-packager/data/load-recent-history.js');
-  for (const row of await loadRecentHistory(flags)) {
+  const [{ loadRecentHistory }, { withByteProgress }] = await Promise.all([import('../../model-packager/data/load-recent-history.js'), import('../../model-packager/cli/sales-flags.js')]);
+  // Reading a chain's CSV is the long part: a bar on a terminal, nothing with --json (issue #14).
+  const progress = createProgress({ json: Boolean(flags.json) });
+  for (const row of await withByteProgress(progress, 'read', (onBytes) => loadRecentHistory(flags, onBytes))) {
     const rows = byStore.get(row.store) ?? [];
     rows.push(row);
     byStore.set(row.store, rows);

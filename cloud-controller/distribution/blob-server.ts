@@ -31,10 +31,16 @@ interface ActiveTransfer {
 export class BlobServer {
   private readonly active = new Map<string, ActiveTransfer>();
   private readonly now: () => number;
+  private sent = 0;
 
   constructor(private readonly options: BlobServerOptions) {
     if (!(options.maxConcurrentTransfers >= 1)) throw new FleetcastError('FC_ERR_INVALID_CONFIG', 'maxConcurrentTransfers must be ≥ 1');
     this.now = options.now ?? Date.now;
+  }
+
+  /** Bundle bytes sent in chunks since start (Prometheus, issue #14). */
+  bytesSent(): number {
+    return this.sent;
   }
 
   /** Number of transfers currently counted against the bound. */
@@ -72,6 +78,7 @@ export class BlobServer {
     } finally {
       await handle.close();
     }
+    this.sent += length;
     if (request.offset + length >= bundle.size) this.active.delete(key);
     return {
       ...envelope(this.options.sender),

@@ -74,7 +74,7 @@ async function runDaemon(options: RunOptions): Promise<{ stopped: true; pendingT
       };
     },
   });
-  process.stdout.write(`${JSON.stringify({ event: 'ready', posPort: agent.posPort, startMs: Math.round(performance.now()) })}\n`);
+  process.stdout.write(`${JSON.stringify({ event: 'ready', posPort: agent.posPort, metricsPort: agent.metricsPort, startMs: Math.round(performance.now()) })}\n`);
   await stopRequested;
   await agent.stop();
   // A supervisor waits for the exit, so nothing may hold the event loop after a clean stop (issue

@@ -115,6 +115,14 @@ export const scheduleConfigSchema = z.object({
   retentionDays: z.number().int().min(1).max(3_650).default(400),
 });
 
+/** Prometheus `/metrics` of the agent (issue #14); off unless a port is given. */
+export const metricsConfigSchema = z.object({
+  /** Address of the metrics listener; loopback by default so only a local scraper (or an SSH tunnel) reads it. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** TCP port of `GET /metrics`; 0 picks a free one (reported in the ready line). */
+  port: z.number().int().min(0).max(65_535),
+});
+
 /** The agent's `agent.json` (written by `fleetcast agent init`, documented in docs/agent.md). */
 export const agentConfigSchema = z.object({
   /** This device's id; also its uplink clientId and username and its topic subtree. */
@@ -140,6 +148,8 @@ export const agentConfigSchema = z.object({
   /** Disk budget of the outbox in bytes; when exceeded the oldest records are dropped and counted. */
   outboxBudgetBytes: z.number().int().min(4_096).max(64 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
   schedules: scheduleConfigSchema.default({}),
+  /** Prometheus metrics listener; absent means no `/metrics` (issue #14). */
+  metrics: metricsConfigSchema.optional(),
   /**
    * Sales dates accepted in actuals, `{ min, max }` (YYYY-MM-DD, inclusive); default and widest
    * 1990-01-01..2100-12-31 (issue #9). Stored actuals outside are quarantined at start.

@@ -43,6 +43,8 @@ export async function writeAgentConfig(root: string, overrides: Partial<AgentCon
 export interface AgentProcess {
   child: ChildProcessWithoutNullStreams;
   posPort: number;
+  /** Port of the agent's `/metrics` when its config enables it (issue #14), else null. */
+  metricsPort: number | null;
   startMs: number;
   /** Everything the agent wrote to stderr (its pino logs). */
   stderr(): string;
@@ -62,12 +64,12 @@ export async function startAgentProcess(configPath: string, env: NodeJS.ProcessE
     if (signal) stderr += `\n[agent ended by ${signal}]`;
     resolve(code);
   }));
-  const ready = await new Promise<{ posPort: number; startMs: number }>((resolve, reject) => {
+  const ready = await new Promise<{ posPort: number; metricsPort?: number | null; startMs: number }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`agent not ready in 20 s: ${stderr}`)), 20_000);
     void exited.then((code) => reject(new Error(`agent exited ${code}: ${stderr}`)));
     createInterface({ input: child.stdout }).on('line', (line) => {
       try {
-        const event = JSON.parse(line) as { event?: string; posPort: number; startMs: number };
+        const event = JSON.parse(line) as { event?: string; posPort: number; metricsPort?: number | null; startMs: number };
         if (event.event === 'ready') {
           clearTimeout(timer);
           resolve(event);
@@ -80,6 +82,7 @@ export async function startAgentProcess(configPath: string, env: NodeJS.ProcessE
   return {
     child,
     posPort: ready.posPort,
+    metricsPort: ready.metricsPort ?? null,
     startMs: ready.startMs,
     stderr: () => stderr,
     stop: async () => {
