@@ -25,6 +25,8 @@ export interface CloudLink {
   link: DeviceLink;
   deployments: Deployments;
   telemetry: TelemetryQueries;
+  /** Telemetry ingest (rollouts tick when new records arrive, issue #13). */
+  ingest: TelemetryIngest;
   /** Stops the link, then the broker, and detaches provisioning. */
   stop(): Promise<void>;
 }
@@ -56,6 +58,7 @@ export async function startCloudLink(context: ControllerContext, config: Control
   const adapter = createBrokerAdapter(config.broker, context);
   const detach = attachFleetProvisioning(adapter, context.fleet);
   await adapter.start();
+  const ingest = new TelemetryIngest(context.db);
   const blobs = new BlobServer({
     locate: artifactStoreLocator(config.dataDir),
     maxConcurrentTransfers: config.distribution.maxConcurrentTransfers,
@@ -65,7 +68,7 @@ export async function startCloudLink(context: ControllerContext, config: Control
   const link = new DeviceLink({
     connection: adapter.controllerConnection(),
     fleet: context.fleet,
-    telemetry: new TelemetryIngest(context.db),
+    telemetry: ingest,
     blobs,
     deployments: (publish) => new Deployments({
       db: context.db,
@@ -91,6 +94,7 @@ export async function startCloudLink(context: ControllerContext, config: Control
     link,
     deployments: link.deployments,
     telemetry: new TelemetryQueries(context.db),
+    ingest,
     stop: async () => {
       await link.stop();
       await adapter.stop();

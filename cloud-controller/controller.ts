@@ -9,6 +9,8 @@ import { BatchScheduler } from './predict/batch-schedule.js';
 import { startCloudLink, type CloudLink } from './cloud-link.js';
 import { registerBundleRoutes } from './distribution/http-routes.js';
 import { artifactStoreLocator } from './distribution/bundle-locator.js';
+import { RolloutEngine } from './rollouts/engine.js';
+import { registerRolloutRoutes } from './api/routes/rollout-routes.js';
 
 const log = createLogger('controller');
 
@@ -24,6 +26,8 @@ export interface RunningController {
   brokerUrl: string;
   predictor: Predictor;
   batch: BatchScheduler;
+  /** Staged rollouts (issue #13). */
+  rollouts: RolloutEngine;
   /** Stops the API, schedules and workers, then closes the database. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -46,6 +50,14 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
     throw error;
   }
   const predictor = new Predictor(context.registry, context.trustedKeys);
+  const rollouts = new RolloutEngine({
+    db: context.db, fleet: context.fleet, deployments: cloudLink.deployments, registry: context.registry, telemetry: cloudLink.telemetry,
+    environments: config.rollouts, fourEyes: config.registry.requireProductionApproval, tickIntervalMs: config.rollouts.tickIntervalMs,
+  });
+  // Device events, new telemetry and enrolments move rollouts at once; the timer covers bake times and opening hours.
+  cloudLink.deployments.onChange(() => rollouts.trigger());
+  cloudLink.ingest.onIngest(() => rollouts.trigger());
+  context.fleet.onEnrol(() => rollouts.trigger());
   const batch = new BatchScheduler(context.db, { dataDir: config.dataDir, configPath: sources.configPath }, log);
   const api = await buildApiServer({
     deployments: cloudLink.deployments,
@@ -53,6 +65,7 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
     plugins: [
       { public: true, register: (app) => registerBundleRoutes(app, { locate: artifactStoreLocator(config.dataDir), verifier: context.fleet }) },
       { register: (app) => registerHistoryRoutes(app, context.history) },
+      { register: (app) => registerRolloutRoutes(app, { engine: rollouts, fleet: context.fleet }) },
     ],
     registry: context.registry,
     fleet: context.fleet,
@@ -68,6 +81,7 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
     if (stopped) return;
     stopped = true;
     await batch.stop();
+    await rollouts.stop();
     await api.close();
     await cloudLink.stop();
     await predictor.close();
@@ -75,10 +89,11 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
   };
   try {
     batch.start(config.batch);
+    rollouts.start();
     const apiUrl = await api.listen({ host: config.api.host, port: config.api.port });
     const brokerUrl = cloudLink.adapter.deviceEndpoint().url;
     log.info({ apiUrl, brokerUrl, dataDir: config.dataDir, batchJobs: config.batch.length }, 'controller started');
-    return { context, apiUrl, api, cloudLink, brokerUrl, predictor, batch, stop };
+    return { context, apiUrl, api, cloudLink, brokerUrl, predictor, batch, rollouts, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -42,4 +42,9 @@ export const controllerErrors = {
   FC_ERR_FLEET_UNHEALTHY: { message: 'A device is failed or offline beyond the threshold', exitCode: 75 },
   FC_ERR_CONTROLLER_UNREACHABLE: { message: 'Controller API is not reachable (is `fleetcast controller` running? --api / FLEETCAST_API_URL)', exitCode: 69 },
   FC_ERR_SIGNING_KEY_UNKNOWN: { message: 'Signing key is not in the fleet key set', exitCode: 66 },
+  // rollouts (issue #13)
+  FC_ERR_ROLLOUT_NOT_FOUND: { message: 'No such rollout', exitCode: 66 },
+  FC_ERR_ROLLOUT_INVALID_TRANSITION: { message: 'The rollout cannot take this action in its current state', exitCode: 65 },
+  FC_ERR_ROLLOUT_SPEC: { message: 'Rollout spec is invalid (waves, criteria or approvals)', exitCode: 65 },
+  FC_ERR_ROLLOUT_ENVIRONMENT: { message: 'Model version is not ready for this environment (stage, or no completed staging rollout)', exitCode: 65 },
 } as const;
