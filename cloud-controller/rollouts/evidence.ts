@@ -26,10 +26,17 @@ export interface EvidenceSources {
   telemetry: TelemetryQueries;
 }
 
-/** The deployment id of a rollout's wave: deploy is idempotent by it, so a resumed step re-sends nothing. */
-export function waveDeploymentId(rolloutId: string, wave: number): string {
-  return `${rolloutId}-w${wave}`;
+/**
+ * The deployment id of a device's attempt in a rollout's wave: deploy is idempotent by it, so a
+ * resumed step re-sends nothing; a retry is a new id because an agent answers a deployment id it
+ * finished from its history.
+ */
+export function waveDeploymentId(rolloutId: string, wave: number, attempt = 0): string {
+  return attempt === 0 ? `${rolloutId}-w${wave}` : `${rolloutId}-w${wave}-r${attempt}`;
 }
+
+/** Install failures worth another attempt: the controller or the link was away (a controller restart), or the agent was busy. */
+export const TRANSIENT_INSTALL_FAILURES: ReadonlySet<string> = new Set(['FC_ERR_UPDATE_DOWNLOAD_FAILED', 'FC_ERR_UPDATE_BUSY']);
 
 /**
  * Gathers the evidence of a rollout from desired state and stored telemetry. Scoring, latency
@@ -44,7 +51,9 @@ export function gatherEvidence(sources: EvidenceSources, rollout: Rollout, devic
   for (const device of updated) {
     const status = sources.deployments.deviceStatus(device.deviceId);
     const ours = status?.model.name === rollout.model.name && status.model.version === rollout.model.version;
-    const outcome = !ours ? 'working' : status.status === 'committed' ? 'committed' : status.status === 'failed' ? 'failed' : 'working';
+    // A transient failure with retries left is still being worked on (deploy-wave retries it).
+    const retrying = status?.status === 'failed' && status.errorCode !== null && TRANSIENT_INSTALL_FAILURES.has(status.errorCode) && device.attempts < rollout.spec.installRetries;
+    const outcome = !ours || retrying ? 'working' : status.status === 'committed' ? 'committed' : status.status === 'failed' ? 'failed' : 'working';
     if (outcome !== 'working') install[outcome] += 1;
     if (device.wave === rollout.wave) {
       wave.devices += 1;

@@ -70,6 +70,8 @@ export const rolloutSpecSchema = z.object({
   abort: abortCriteriaSchema.default({}),
   /** Update a store only outside its opening hours in its own time zone. */
   respectOpeningHours: z.boolean().default(true),
+  /** Retries of an install that failed for a transient reason (download failed, agent busy) before it counts as failed. */
+  installRetries: z.number().int().min(0).max(5).default(2),
 }).strict();
 export type RolloutSpec = z.infer<typeof rolloutSpecSchema>;
 export type RolloutSpecInput = z.input<typeof rolloutSpecSchema>;

@@ -37,6 +37,8 @@ export const rolloutDeviceSchema = z.object({
   previous: modelRefSchema.nullable(),
   status: z.enum(['assigned', 'rolling_back', 'rolled_back', 'no_previous']),
   assignedAt: timestampSchema,
+  /** Retries after transient install failures (each under its own deployment id). */
+  attempts: z.number().int().nonnegative(),
 });
 export type RolloutDevice = z.infer<typeof rolloutDeviceSchema>;
 
@@ -46,7 +48,7 @@ export const rolloutDecisionSchema = z.object({
   at: timestampSchema,
   wave: z.number().int().nonnegative(),
   from: rolloutStateSchema.nullable(),
-  event: z.union([rolloutEventSchema, z.enum(['created', 'deferred', 'assigned'])]),
+  event: z.union([rolloutEventSchema, z.enum(['created', 'deferred', 'assigned', 'retried'])]),
   to: rolloutStateSchema.nullable(),
   actor: z.string(),
   reason: z.string(),
@@ -68,7 +70,7 @@ function createTables(db: ControllerDb): void {
     );
     CREATE TABLE IF NOT EXISTS rollout_devices (
       rollout_id TEXT NOT NULL REFERENCES rollouts (rollout_id), device_id TEXT NOT NULL, wave INTEGER NOT NULL,
-      previous TEXT, status TEXT NOT NULL, assigned_at TEXT NOT NULL, PRIMARY KEY (rollout_id, device_id)
+      previous TEXT, status TEXT NOT NULL, assigned_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (rollout_id, device_id)
     );
     CREATE TABLE IF NOT EXISTS rollout_decisions (
       id INTEGER PRIMARY KEY AUTOINCREMENT, rollout_id TEXT NOT NULL REFERENCES rollouts (rollout_id), at TEXT NOT NULL, wave INTEGER NOT NULL,
@@ -153,8 +155,16 @@ export class RolloutStore {
   assign(rolloutId: string, deviceId: string, wave: number, previous: { name: string; version: number } | null): void {
     const at = this.now().toISOString();
     this.db.transaction(() => {
-      const inserted = this.db.prepare("INSERT OR IGNORE INTO rollout_devices VALUES (?, ?, ?, ?, 'assigned', ?)").run(rolloutId, deviceId, wave, previous ? JSON.stringify(previous) : null, at);
+      const inserted = this.db.prepare("INSERT OR IGNORE INTO rollout_devices (rollout_id, device_id, wave, previous, status, assigned_at) VALUES (?, ?, ?, ?, 'assigned', ?)").run(rolloutId, deviceId, wave, previous ? JSON.stringify(previous) : null, at);
       if (inserted.changes > 0) this.record(rolloutId, wave, null, 'assigned', null, 'controller', `${deviceId} joins wave ${wave}`, { deviceId, previous });
+    })();
+  }
+
+  /** Records a retry of a device's install before it is sent (the new attempt's deployment id derives from the count). */
+  retry(rolloutId: string, deviceId: string, wave: number, errorCode: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE rollout_devices SET attempts = attempts + 1 WHERE rollout_id = ? AND device_id = ?').run(rolloutId, deviceId);
+      this.record(rolloutId, wave, null, 'retried', null, 'controller', `${deviceId}: install failed with ${errorCode}; retried`, { deviceId, errorCode });
     })();
   }
 
@@ -164,9 +174,11 @@ export class RolloutStore {
 
   devices(rolloutId: string): RolloutDevice[] {
     const rows = this.db.prepare('SELECT * FROM rollout_devices WHERE rollout_id = ? ORDER BY wave, device_id').all(rolloutId) as Array<{
-      device_id: string; wave: number; previous: string | null; status: RolloutDevice['status']; assigned_at: string;
+      device_id: string; wave: number; previous: string | null; status: RolloutDevice['status']; assigned_at: string; attempts: number;
     }>;
-    return rows.map((row) => ({ deviceId: row.device_id, wave: row.wave, previous: row.previous ? (JSON.parse(row.previous) as RolloutDevice['previous']) : null, status: row.status, assignedAt: row.assigned_at }));
+    return rows.map((row) => ({
+      deviceId: row.device_id, wave: row.wave, previous: row.previous ? (JSON.parse(row.previous) as RolloutDevice['previous']) : null, status: row.status, assignedAt: row.assigned_at, attempts: row.attempts,
+    }));
   }
 
   /** Records a decision that changes no state (a device held back by its opening hours), once per device and wave. */

@@ -144,6 +144,32 @@ test('a restarted engine resumes the stored state: no device is sent the version
   t.is(new Set(sent).size, sent.length, 'each device sent once');
 });
 
+test('a device row written just before a crash, whose command never went out, is sent on resume', async (t) => {
+  const h = await harnessWith(['d1', 'd2', 'd3']);
+  const rollout = h.engine.create(spec({ waves: [{ size: 1 }, { size: '100%' }] }), 'alice');
+  // The state the step persists before its side effect, as a controller killed between the two leaves it.
+  h.engine.store.assign(rollout.rolloutId, 'd2', 0, { name: 'demand', version: 1 });
+  await h.restart().tick();
+  t.deepEqual(sentVersion(h, 2), ['d2'], 'the recorded device is the canary and is sent the version once');
+  await h.engine.tick();
+  t.deepEqual(sentVersion(h, 2), ['d2']);
+});
+
+test('an install that failed for a transient reason is retried under a new attempt id before it counts as failed', async (t) => {
+  const h = await harnessWith(['d1', 'd2']);
+  const rollout = h.engine.create(spec({ waves: [{ size: '100%' }], installRetries: 1 }), 'alice');
+  await h.engine.tick();
+  h.report('d1', 'committed');
+  h.report('d2', 'failed', 'FC_ERR_UPDATE_DOWNLOAD_FAILED');
+  await h.engine.tick();
+  t.deepEqual(h.sent.map((s) => `${s.deviceId}:${s.command.deploymentId.replace(rollout.rolloutId, '')}`).sort(), ['d1:-w0', 'd2:-w0', 'd2:-w0-r1']);
+  t.is(h.engine.store.get(rollout.rolloutId).state, 'deploying', 'not failed while a retry runs');
+  h.report('d2', 'failed', 'FC_ERR_UPDATE_DOWNLOAD_FAILED');
+  await h.engine.tick();
+  t.is(sentVersion(h, 2).length, 3, 'retries exhausted: no further attempt');
+  t.true(['aborting', 'aborted'].includes(h.engine.store.get(rollout.rolloutId).state));
+});
+
 test('a device joining the target mid-rollout is taken into the current wave by its place', async (t) => {
   const h = await harnessWith(['d1', 'd2']);
   const rollout = h.engine.create(spec({ waves: [{ size: 1 }, { size: '100%' }] }), 'alice');
