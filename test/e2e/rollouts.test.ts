@@ -46,7 +46,7 @@ interface Fixture {
   rows: SalesRow[];
   holdout: string[];
   /** Every deployment event an agent published, as the controller's broker saw it. */
-  events: Array<{ deviceId: string; deploymentId: string; model: { version: number }; to: string }>;
+  events: Array<{ id: string; deviceId: string; deploymentId: string; model: { version: number }; to: string }>;
 }
 
 let fixture: Fixture;
@@ -92,8 +92,8 @@ async function startSpy(): Promise<void> {
   const client = spy;
   client.on('connect', () => void client.subscribeAsync('fc/v1/d/+/evt', { qos: 1 }));
   client.on('message', (topic, payload) => {
-    const event = JSON.parse(payload.toString('utf8')) as { type: string; deploymentId: string; model: { version: number }; to: string };
-    if (event.type === 'deployment') fixture.events.push({ deviceId: topic.split('/')[3], deploymentId: event.deploymentId, model: event.model, to: event.to });
+    const event = JSON.parse(payload.toString('utf8')) as { id: string; type: string; deploymentId: string; model: { version: number }; to: string };
+    if (event.type === 'deployment') fixture.events.push({ id: event.id, deviceId: topic.split('/')[3], deploymentId: event.deploymentId, model: event.model, to: event.to });
   });
   await new Promise((resolve) => client.once('connect', resolve));
 }
@@ -259,8 +259,9 @@ test.serial('a good model completes every wave although the controller is SIGKIL
   await cli(t, ['registry', 'promote', 'demand', '3', '--stage', 'Production']);
   const created = await cli<{ rolloutId: string }>(t, ['rollout', 'create', '--model', 'demand@3', '--target', 'all', '--waves', '1,50%,100%', '--bake', '0',
     '--max-wape-ratio', '1.2', '--max-error-rate', '0.05', '--no-opening-hours']);
-  await waitForRollout(created.rolloutId, (status) => status.rollout.wave >= 1);
+  const before = await waitForRollout(created.rolloutId, (status) => status.rollout.wave >= 1);
   fixture.controller.kill('SIGKILL');
+  t.log(`SIGKILL in ${before.rollout.state}, wave ${before.rollout.wave + 1}/3, ${before.devices.length} device(s) assigned`);
   await new Promise((resolve) => fixture.controller.once('exit', resolve));
   const killedAt = fixture.events.length;
   await startController();
@@ -279,7 +280,8 @@ test.serial('a good model completes every wave although the controller is SIGKIL
     const installs = (db.prepare('SELECT model, outcome FROM update_history').all() as Array<{ model: string; outcome: string }>).filter((row) => (JSON.parse(row.model) as { version: number }).version === 3);
     db.close();
     t.is(installs.filter((row) => row.outcome === 'committed').length, 1, `${agent.deviceId} installed v3 once`);
-    const commits = fixture.events.filter((event) => event.deviceId === agent.deviceId && event.model.version === 3 && event.to === 'committed');
-    t.true(commits.length <= 1, `${agent.deviceId} reported v3 committed at most once`);
+    // QoS 1 is at least once: an event whose PUBACK died with the broker is published again with the same envelope id.
+    const commits = new Set(fixture.events.filter((event) => event.deviceId === agent.deviceId && event.model.version === 3 && event.to === 'committed').map((event) => event.id));
+    t.true(commits.size <= 1, `${agent.deviceId} reported v3 committed at most once (distinct events)`);
   }
 });
