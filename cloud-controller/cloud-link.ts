@@ -27,6 +27,8 @@ export interface CloudLink {
   telemetry: TelemetryQueries;
   /** Bundle chunks over MQTT (its byte count feeds `/metrics`, issue #14). */
   blobs: BlobServer;
+  /** Telemetry ingest (rollouts tick when new records arrive, issue #13). */
+  ingest: TelemetryIngest;
   /** Stops the link, then the broker, and detaches provisioning. */
   stop(): Promise<void>;
 }
@@ -58,6 +60,7 @@ export async function startCloudLink(context: ControllerContext, config: Control
   const adapter = createBrokerAdapter(config.broker, context);
   const detach = attachFleetProvisioning(adapter, context.fleet);
   await adapter.start();
+  const ingest = new TelemetryIngest(context.db);
   const blobs = new BlobServer({
     locate: artifactStoreLocator(config.dataDir),
     maxConcurrentTransfers: config.distribution.maxConcurrentTransfers,
@@ -67,7 +70,7 @@ export async function startCloudLink(context: ControllerContext, config: Control
   const link = new DeviceLink({
     connection: adapter.controllerConnection(),
     fleet: context.fleet,
-    telemetry: new TelemetryIngest(context.db),
+    telemetry: ingest,
     blobs,
     deployments: (publish) => new Deployments({
       db: context.db,
@@ -94,6 +97,7 @@ export async function startCloudLink(context: ControllerContext, config: Control
     deployments: link.deployments,
     telemetry: new TelemetryQueries(context.db),
     blobs,
+    ingest,
     stop: async () => {
       await link.stop();
       await adapter.stop();

@@ -20,6 +20,8 @@ import { ControllerMetrics } from './metrics/controller-metrics.js';
 import { ingestLagQuery } from './metrics/ingest-lag.js';
 import { instrumentApi } from './metrics/metrics-routes.js';
 import { registerDashboard } from './dashboard/dashboard-routes.js';
+import { RolloutEngine } from './rollouts/engine.js';
+import { registerRolloutRoutes } from './api/routes/rollout-routes.js';
 
 const log = createLogger('controller');
 
@@ -39,6 +41,8 @@ export interface RunningController {
   alerts: AlertManager;
   /** Scheduled retraining on sustained alarms (issue #12). */
   retrain: RetrainJob;
+  /** Staged rollouts (issue #13). */
+  rollouts: RolloutEngine;
   /** Stops the API, schedules and workers, then closes the database. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -61,6 +65,14 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
     throw error;
   }
   const predictor = new Predictor(context.registry, context.trustedKeys);
+  const rollouts = new RolloutEngine({
+    db: context.db, fleet: context.fleet, deployments: cloudLink.deployments, registry: context.registry, telemetry: cloudLink.telemetry,
+    environments: config.rollouts, fourEyes: config.registry.requireProductionApproval, tickIntervalMs: config.rollouts.tickIntervalMs,
+  });
+  // Device events, new telemetry and enrolments move rollouts at once; the timer covers bake times and opening hours.
+  cloudLink.deployments.onChange(() => rollouts.trigger());
+  cloudLink.ingest.onIngest(() => rollouts.trigger());
+  context.fleet.onEnrol(() => rollouts.trigger());
   const batch = new BatchScheduler(context.db, { dataDir: config.dataDir, configPath: sources.configPath }, log);
   const alerts = new AlertManager({ db: context.db, config: config.alerts, source: controllerMetricSource(context.db, context.fleet, config.monitoring.accuracy) });
   const retrain = new RetrainJob({ config: config.retrain, rules: config.alerts.rules, alerts: alerts.store, log: new RetrainLog(context.db), logger: log, sources: { dataDir: config.dataDir, configPath: sources.configPath } });
@@ -74,6 +86,7 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
       { register: (app) => registerAlertRoutes(app, alerts) },
       // Agent images (issue #16): sent as `image-update` through the device link.
       { register: (app) => registerImageRoutes(app, { dataDir: config.dataDir, fleet: context.fleet, trustedKeys: context.trustedKeys, sender: CONTROLLER_SENDER, sendCommand: (deviceId, command) => cloudLink.link.publish(deviceId, 'cmd', command), bundleUrl: publicUrl ? (sha256) => `${publicUrl}/v1/bundles/${sha256}` : undefined }) },
+      { register: (app) => registerRolloutRoutes(app, { engine: rollouts, fleet: context.fleet }) },
     ],
     registry: context.registry,
     fleet: context.fleet,
@@ -99,6 +112,7 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
     await batch.stop();
     await retrain.stop();
     alerts.stop();
+    await rollouts.stop();
     await api.close();
     await cloudLink.stop();
     await predictor.close();
@@ -108,10 +122,11 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
     batch.start(config.batch);
     alerts.start();
     retrain.start();
+    rollouts.start();
     const apiUrl = await api.listen({ host: config.api.host, port: config.api.port });
     const brokerUrl = cloudLink.adapter.deviceEndpoint().url;
     log.info({ apiUrl, brokerUrl, dataDir: config.dataDir, batchJobs: config.batch.length }, 'controller started');
-    return { context, apiUrl, api, cloudLink, brokerUrl, predictor, batch, alerts, retrain, stop };
+    return { context, apiUrl, api, cloudLink, brokerUrl, predictor, batch, alerts, retrain, rollouts, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -8,6 +8,7 @@ import { registerKeyCommands } from './keys-commands.js';
 import { registerDriftCommands } from './drift-commands.js';
 import { registerAlertCommands } from './alert-commands.js';
 import { registerRetrainCommand } from './retrain-command.js';
+import { registerRolloutCommands } from './rollout-commands.js';
 
 /** Command groups owned by the cloud controller. */
 export function registerControllerCommands(program: Command): void {
@@ -20,4 +21,5 @@ export function registerControllerCommands(program: Command): void {
   registerDriftCommands(program);
   registerAlertCommands(program);
   registerRetrainCommand(program);
+  registerRolloutCommands(program);
 }

@@ -75,5 +75,16 @@ export const controllerConfigSchema = z.object({
   alerts: alertsConfigSchema.default({}),
   /** Retraining on sustained alarms: candidates in Development, never promoted (issue #12). */
   retrain: retrainConfigSchema.default({}),
+  /** Staged rollouts and their environments (issue #13, docs/rollouts.md). */
+  rollouts: z
+    .object({
+      /** Milliseconds between timer ticks (bake times, opening hours); device events and telemetry also trigger a tick at once. */
+      tickIntervalMs: z.number().int().min(50).max(600_000).default(5_000),
+      /** Selector of the staging group of stores; `environment: staging` rollouts go there. Unset: no staging environment. */
+      stagingSelector: z.string().min(1).max(500).optional(),
+      /** A production rollout needs a completed staging rollout of the same version first. */
+      requireStaging: z.boolean().default(false),
+    })
+    .default({}),
 });
 export type ControllerConfig = z.infer<typeof controllerConfigSchema>;

@@ -86,6 +86,7 @@ export class Deployments {
   private readonly now: () => Date;
   /** The fleet's signing keys, distributed like desired state (null without a controller key). */
   readonly keys: SigningKeyDistribution | null;
+  private readonly changeListeners: Array<() => void> = [];
 
   constructor(private readonly options: DeploymentsOptions) {
     createDeploymentTables(options.db);
@@ -143,6 +144,15 @@ export class Deployments {
     return { deploymentId, assigned, unchanged, sent };
   }
 
+  /** Called after a device's deployment status changed from its `evt` or birth (rollouts tick on it, issue #13). */
+  onChange(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.changeListeners) listener();
+  }
+
   /**
    * Reconciles on a birth: the device first gets the fleet's signing keys if it lacks the current
    * set; then, when it reports an active model other than its desired one and is not working on
@@ -156,6 +166,7 @@ export class Deployments {
     const active = birth.activeModel;
     if (active && active.name === row.model_name && active.version === row.model_version) {
       this.setStatus(deviceId, row.deployment_id, 'committed', 'committed', null, null);
+      this.changed();
       return 'in_sync';
     }
     if (birth.update.deploymentId === row.deployment_id && WORKING_STATES.has(birth.update.state)) {
@@ -227,6 +238,7 @@ export class Deployments {
       return undefined;
     }
     this.setStatus(deviceId, row.deployment_id, statusFor(event.to), event.to, event.errorCode ?? null, event.detail ?? null);
+    this.changed();
     return this.deviceStatus(deviceId);
   }
 

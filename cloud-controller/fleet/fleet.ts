@@ -8,6 +8,7 @@ import type { DeploymentEvent } from '../../protocols/messages/evt.js';
 import type { ControllerDb } from '../storage/db.js';
 import { createFleetTables } from './tables.js';
 import { deviceEnrolmentSchema, deviceReportedSchema, type Device, type DeviceEnrolment } from './schema.js';
+import { openingHoursSchema, type OpeningHours } from './opening-hours.js';
 import { generateDeviceSecret, hashDeviceSecret, UNMATCHABLE_HASH, verifyDeviceSecret, verifyDeviceSecretAsync } from './credentials.js';
 import { matchesSelector, parseSelector, type TargetSelector } from './selector.js';
 import { issueCode } from '../../protocols/errors/issue-code.js';
@@ -45,6 +46,7 @@ interface DeviceRow {
   last_state_ts: string | null;
   offline_reason: 'lost' | 'shutdown' | null;
   reported: string | null;
+  opening_hours: string;
 }
 
 const EMPTY_REPORTED = deviceReportedSchema.parse({
@@ -59,6 +61,7 @@ function toDevice(row: DeviceRow): Device {
     timezone: row.timezone,
     tags: JSON.parse(row.tags) as string[],
     profile: row.profile,
+    openingHours: storedOpeningHours(row),
     enrolledAt: row.enrolled_at,
     revokedAt: row.revoked_at,
     online: row.online === 1,
@@ -66,6 +69,20 @@ function toDevice(row: DeviceRow): Device {
     offlineReason: row.offline_reason,
     reported: row.reported ? deviceReportedSchema.parse(JSON.parse(row.reported)) : EMPTY_REPORTED,
   };
+}
+
+/** Stored hours are validated again on read: a bad row logs and counts as "no hours" instead of failing a restart. */
+function storedOpeningHours(row: DeviceRow): OpeningHours {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(row.opening_hours);
+  } catch {
+    parsed = undefined;
+  }
+  const hours = openingHoursSchema.safeParse(parsed);
+  if (hours.success) return hours.data;
+  log.warn({ deviceId: row.id }, 'stored opening hours are invalid; treated as none');
+  return [];
 }
 
 /**
@@ -111,8 +128,9 @@ export class Fleet {
     if (this.findRow(enrolment.id)) throw new FleetcastError('FC_ERR_DEVICE_EXISTS', enrolment.id, { deviceId: enrolment.id });
     const secret = generateDeviceSecret();
     this.db
-      .prepare('INSERT INTO devices (id, store, region, timezone, tags, profile, secret_hash, enrolled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(enrolment.id, enrolment.store, enrolment.region, enrolment.timezone, JSON.stringify([...new Set(enrolment.tags)].sort()), enrolment.profile, hashDeviceSecret(secret), this.now().toISOString());
+      .prepare('INSERT INTO devices (id, store, region, timezone, tags, profile, secret_hash, enrolled_at, opening_hours) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(enrolment.id, enrolment.store, enrolment.region, enrolment.timezone, JSON.stringify([...new Set(enrolment.tags)].sort()), enrolment.profile, hashDeviceSecret(secret), this.now().toISOString(),
+        JSON.stringify(enrolment.openingHours));
     const device = this.getDevice(enrolment.id);
     for (const listener of this.enrolListeners) {
       try {
@@ -252,6 +270,15 @@ export class Fleet {
     });
     this.db.prepare('UPDATE devices SET last_seen_at = ?, last_state_ts = ?, reported = ? WHERE id = ?').run(seenAt, event.ts, JSON.stringify(next), deviceId);
     return this.getDevice(deviceId);
+  }
+
+  /** Sets the opening hours of every device of a store (issue #13); validated before anything is stored. Returns the devices changed. */
+  setStoreHours(store: string, input: unknown): Device[] {
+    assertValidId(store, 'store');
+    const parsed = openingHoursSchema.safeParse(input);
+    if (!parsed.success) throw new FleetcastError(issueCode(parsed.error.issues[0], 'FC_ERR_INVALID_REQUEST'), parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
+    this.db.prepare('UPDATE devices SET opening_hours = ? WHERE store = ?').run(JSON.stringify(parsed.data), store);
+    return this.listDevices().filter((device) => device.store === store);
   }
 
   /** Marks any inbound message as a sign of life (last seen), without changing online state. */

@@ -3,6 +3,7 @@ import { idSchema } from '../../protocols/ids.js';
 import { modelRefSchema, timestampSchema } from '../../protocols/envelope.js';
 import { healthSchema } from '../../protocols/messages/state.js';
 import { updateStateSchema } from '../../protocols/update-states.js';
+import { openingHoursSchema } from './opening-hours.js';
 
 /** An IANA time zone name that this Node's ICU knows (stores schedule nightly work in local time). */
 export const timeZoneSchema = z.string().min(1).max(64).refine((value) => {
@@ -26,6 +27,8 @@ export const deviceEnrolmentSchema = z.object({
   tags: z.array(tagSchema).max(32).default([]),
   /** Hardware profile the device is expected to run (firmware-images profiles). */
   profile: idSchema,
+  /** The store's opening hours in `timezone`; rollouts update it only while it is closed (issue #13). Empty: always. */
+  openingHours: openingHoursSchema.default([]),
 });
 export type DeviceEnrolment = z.infer<typeof deviceEnrolmentSchema>;
 

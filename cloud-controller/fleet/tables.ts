@@ -25,4 +25,7 @@ export function createFleetTables(db: ControllerDb): void {
     CREATE INDEX IF NOT EXISTS devices_store ON devices(store);
     CREATE INDEX IF NOT EXISTS devices_region ON devices(region);
   `);
+  // Issue #13: the store's opening hours (JSON), added to data dirs created before the column existed.
+  const columns = new Set((db.prepare('PRAGMA table_info(devices)').all() as Array<{ name: string }>).map((column) => column.name));
+  if (!columns.has('opening_hours')) db.exec("ALTER TABLE devices ADD COLUMN opening_hours TEXT NOT NULL DEFAULT '[]'");
 }

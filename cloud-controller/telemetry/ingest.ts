@@ -17,6 +17,7 @@ export interface IngestResult {
 export class TelemetryIngest {
   private readonly insert;
   private readonly ingestAll;
+  private readonly listeners: Array<() => void> = [];
 
   constructor(private readonly db: ControllerDb, private readonly now: () => Date = () => new Date()) {
     createTelemetryTables(db);
@@ -48,6 +49,13 @@ export class TelemetryIngest {
 
   /** Ingests one decoded batch from `deviceId` (the topic's device, already authenticated by the broker). */
   ingest(deviceId: string, batch: UpBatch): IngestResult {
-    return this.ingestAll(deviceId, batch);
+    const result = this.ingestAll(deviceId, batch);
+    if (result.inserted > 0) for (const listener of this.listeners) listener();
+    return result;
+  }
+
+  /** Called after a batch stored new records (rollout gates read them, issue #13). */
+  onIngest(listener: () => void): void {
+    this.listeners.push(listener);
   }
 }

@@ -50,4 +50,9 @@ export const controllerErrors = {
   FC_ERR_ALERT_STATE: { message: 'The alert is already resolved', exitCode: 65 },
   FC_ERR_RETRAIN_NO_CHAMPION: { message: 'The model has no Production version with a tracked training run to retrain from', exitCode: 66 },
   FC_ERR_RETRAIN_CONFIG: { message: 'Retraining is not configured (runs database, signing key)', exitCode: 78 },
+  // rollouts (issue #13)
+  FC_ERR_ROLLOUT_NOT_FOUND: { message: 'No such rollout', exitCode: 66 },
+  FC_ERR_ROLLOUT_INVALID_TRANSITION: { message: 'The rollout cannot take this action in its current state', exitCode: 65 },
+  FC_ERR_ROLLOUT_SPEC: { message: 'Rollout spec is invalid (waves, criteria or approvals)', exitCode: 65 },
+  FC_ERR_ROLLOUT_ENVIRONMENT: { message: 'Model version is not ready for this environment (stage, or no completed staging rollout)', exitCode: 65 },
 } as const;

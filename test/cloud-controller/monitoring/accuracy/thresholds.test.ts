@@ -2,7 +2,7 @@ import test from 'ava';
 import { accuracyMonitoringConfigSchema, alarmParametersResolver } from '../../../../cloud-controller/monitoring/accuracy/thresholds.js';
 import { TEST_DEVICES } from './accuracy-fixture.js';
 
-const devices = TEST_DEVICES.map((device) => ({ ...device, timezone: 'UTC', profile: 'generic' }));
+const devices = TEST_DEVICES.map((device) => ({ ...device, timezone: 'UTC', profile: 'generic', openingHours: [] }));
 const config = accuracyMonitoringConfigSchema.parse({
   alarm: { threshold: 0.6 },
   models: { units: { threshold: 0.8, minSamples: 10 } },
