@@ -32,6 +32,10 @@ import { dispatchCommand } from './commands/dispatch.js';
 import { Schedules, everySeconds } from './health/schedules.js';
 import { sampleHeartbeat } from './health/health-sampler.js';
 import { assessHealth } from './health/health-state.js';
+import { ShadowAssignments } from './shadow/shadow-assignments.js';
+import { ExperimentCounters } from './shadow/experiment-counters.js';
+import { ShadowScorer } from './shadow/shadow-scorer.js';
+import { ShadowRunner } from './shadow/shadow-runner.js';
 
 /** Optional parts the update engine provides; the daemon runs without them (serving only). */
 export interface DaemonExtensions {
@@ -78,6 +82,10 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
   const stats = new ScoringStats();
   const engine = new ScoreEngine(logger);
   const contexts = new ModelContexts(actuals, logger);
+  // Shadow experiments (issue #13): the challenger scores beside the serving model, off the reply path.
+  const shadowAssignments = new ShadowAssignments(db);
+  const experiments = new ExperimentCounters(db, (model) => shadowAssignments.experimentOf(model));
+  const shadowScorer = new ShadowScorer(contexts, served, logger);
   const modelSource = extensions.modelSource ?? (config.modelDir ? new DirectoryModelSource(config.modelDir) : null);
   let lastDiskFree: number | null = null;
 
@@ -86,8 +94,8 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
 
   let broker: PosBroker | null = null;
   const reply = (topic: string, message: unknown): void => broker?.reply(topic, message);
-  const scoreHandler = new ScoreHandler({ sender, engine, contexts, stats, served, personal, logger, maxPayloadBytes: config.pos.maxPayloadBytes, maxInFlight: config.pos.maxInFlight, maxQueuedPerLogin: config.pos.maxQueuedPerLogin, loginOf: (clientId) => broker?.logins.username(clientId), reply, sameLogin: (a, b) => broker?.logins.same(a, b) ?? false });
-  const actualsDeps: ActualsHandlerDeps = { sender, actuals, served, accuracy, logger, maxPayloadBytes: config.pos.maxPayloadBytes, salesDates: config.salesDates, reply };
+  const scoreHandler = new ScoreHandler({ sender, engine, contexts, stats, served, personal, logger, maxPayloadBytes: config.pos.maxPayloadBytes, maxInFlight: config.pos.maxInFlight, maxQueuedPerLogin: config.pos.maxQueuedPerLogin, loginOf: (clientId) => broker?.logins.username(clientId), reply, sameLogin: (a, b) => broker?.logins.same(a, b) ?? false, shadow: shadowScorer });
+  const actualsDeps: ActualsHandlerDeps = { sender, actuals, served, accuracy, logger, maxPayloadBytes: config.pos.maxPayloadBytes, salesDates: config.salesDates, reply, experiments };
 
   broker = await PosBroker.start(config.pos, { logger, dataDir: config.dataDir, onMessage: ({ topic, payload, clientId, route }) => {
     if (topic === posTopics.scoreRequest) scoreHandler.handle(payload, clientId, route);
@@ -123,7 +131,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
     hardwareProfile: config.hardwareProfile,
     activeModel: engine.currentModel()?.ref ?? null,
     serving: engine.currentModel()?.serving ?? null,
-    shadowModel: null,
+    shadowModel: shadowScorer.current(),
     retainedModels,
     update: updates?.status?.() ?? { state: 'idle', deploymentId: null },
     health: health(),
@@ -142,6 +150,8 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
   }
   updates = extensions.createUpdates?.({ logger, uplink: uplinkPort, swapModel, db, seedHistory: (rows) => actuals.seed(rows) }) ?? null;
   await refreshRetained();
+  const shadowRunner = new ShadowRunner(shadowAssignments, shadowScorer, () => updates, logger);
+  void shadowRunner.resume();
 
   const schedules = new Schedules(logger);
   const append = (entries: Array<OutboxEntry | null>): void => {
@@ -152,6 +162,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
     served.flush();
     append([stats.closeWindow()]);
     accuracy.drainTo(outbox);
+    experiments.drainTo(outbox);
     flusher?.flush();
     refreshStatus();
   };
@@ -187,7 +198,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
     logger.info({ settings: patch }, 'remote settings applied');
   };
   uplinkPort.subscribe('cmd', (message) => {
-    void dispatchCommand(message, sender, { logger, updates, applySettings }).then((result) => {
+    void dispatchCommand(message, sender, { logger, updates, applySettings, shadow: shadowRunner }).then((result) => {
       if (result) uplinkPort.publish('evt', result).catch((error: Error) => logger.warn({ err: error.message }, 'command result not published'));
     });
   });
@@ -196,6 +207,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
     served.flush();
     append([stats.closeWindow()]);
     accuracy.drainTo(outbox);
+    experiments.drainTo(outbox);
   } });
   return { posPort: broker.port(), stop };
 }

@@ -1,12 +1,15 @@
 import type { RemoteSettings } from '../../protocols/messages/cmd/configure.js';
 import type { Logger } from '../../protocols/runtime/logger.js';
 import type { UpdateCommands } from '../ports.js';
+import type { ShadowCommand } from '../../protocols/messages/cmd/shadow.js';
 
 /** What command handlers may act on. */
 export interface CommandContext {
   logger: Logger;
   /** The update engine, or null while this agent runs without one (deploy/rollback then fail coded). */
   updates: UpdateCommands | null;
+  /** Shadow experiments (issue #13); absent on agents built without them (`shadow` then answers unsupported). */
+  shadow?: { apply(command: ShadowCommand): Promise<void> };
   /** Applies a remote settings patch (schedules, batch size, log level). */
   applySettings(settings: RemoteSettings): void;
 }

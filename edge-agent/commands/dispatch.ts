@@ -11,6 +11,7 @@ import { handleConfigure } from './handlers/configure.js';
 import { handlePing } from './handlers/ping.js';
 import { handleUnsupported } from './handlers/unsupported.js';
 import { handleSigningKeys } from './handlers/signing-keys.js';
+import { handleShadow } from './handlers/shadow.js';
 
 /** One handler per command type behind one exhaustive switch (MQTT.js src/lib/handlers style). */
 async function run(command: Command, context: CommandContext): Promise<void> {
@@ -26,6 +27,7 @@ async function run(command: Command, context: CommandContext): Promise<void> {
     case 'signing-keys':
       return handleSigningKeys(command, context);
     case 'shadow':
+      return handleShadow(command, context);
     case 'image-update':
       return handleUnsupported(command);
     default: {
