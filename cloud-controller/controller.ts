@@ -6,11 +6,16 @@ import { buildApiServer } from './api/server.js';
 import { registerHistoryRoutes } from './api/routes/history-routes.js';
 import { Predictor } from './predict/predictor.js';
 import { BatchScheduler } from './predict/batch-schedule.js';
-import { startCloudLink, type CloudLink } from './cloud-link.js';
+import { CONTROLLER_SENDER, startCloudLink, type CloudLink } from './cloud-link.js';
+import { Experiments } from './experiments/experiments.js';
+import { registerExperimentRoutes } from './api/routes/experiment-routes.js';
 import { registerBundleRoutes } from './distribution/http-routes.js';
 import { artifactStoreLocator } from './distribution/bundle-locator.js';
 
 const log = createLogger('controller');
+
+/** How often shadow experiments re-send their command to devices not yet scoring the challenger. */
+const EXPERIMENT_RECONCILE_MS = 15_000;
 
 /** A running controller daemon and how to reach it. */
 export interface RunningController {
@@ -38,14 +43,19 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
   const context = openControllerContext(sources);
   const { config } = context;
   const publicUrl = config.api.publicUrl?.replace(/\/$/, '');
+  const bundleUrl = publicUrl ? (sha256: string): string => `${publicUrl}/v1/bundles/${sha256}` : undefined;
   let cloudLink: CloudLink;
   try {
-    cloudLink = await startCloudLink(context, config, publicUrl ? (sha256) => `${publicUrl}/v1/bundles/${sha256}` : undefined);
+    cloudLink = await startCloudLink(context, config, bundleUrl);
   } catch (error) {
     context.close();
     throw error;
   }
   const predictor = new Predictor(context.registry, context.trustedKeys);
+  const experiments = new Experiments({ db: context.db, registry: context.registry, fleet: context.fleet, deployments: cloudLink.deployments, sendShadow: (deviceId, command) => cloudLink.link.publish(deviceId, 'cmd', command), bundleUrl, sender: CONTROLLER_SENDER });
+  // Shadow commands reach devices that were offline when an experiment started (issue #13).
+  const experimentTimer = setInterval(() => void experiments.reconcile().catch((error: Error) => log.warn({ err: error.message }, 'experiment reconcile failed')), EXPERIMENT_RECONCILE_MS);
+  experimentTimer.unref();
   const batch = new BatchScheduler(context.db, { dataDir: config.dataDir, configPath: sources.configPath }, log);
   const api = await buildApiServer({
     deployments: cloudLink.deployments,
@@ -53,6 +63,7 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
     plugins: [
       { public: true, register: (app) => registerBundleRoutes(app, { locate: artifactStoreLocator(config.dataDir), verifier: context.fleet }) },
       { register: (app) => registerHistoryRoutes(app, context.history) },
+      { register: (app) => registerExperimentRoutes(app, experiments) },
     ],
     registry: context.registry,
     fleet: context.fleet,
@@ -67,6 +78,7 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
+    clearInterval(experimentTimer);
     await batch.stop();
     await api.close();
     await cloudLink.stop();

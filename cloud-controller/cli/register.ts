@@ -5,6 +5,7 @@ import { registerHistoryCommands } from './history-commands.js';
 import { registerDeployCommands } from './deploy-commands.js';
 import { registerStatusCommand } from './status-command.js';
 import { registerKeyCommands } from './keys-commands.js';
+import { registerExperimentCommands } from './experiment-commands.js';
 
 /** Command groups owned by the cloud controller. */
 export function registerControllerCommands(program: Command): void {
@@ -14,4 +15,5 @@ export function registerControllerCommands(program: Command): void {
   registerDeployCommands(program);
   registerStatusCommand(program);
   registerKeyCommands(program);
+  registerExperimentCommands(program);
 }

@@ -20,7 +20,7 @@ export interface SeriesDay {
   meanDiff: number;
   meanLossChampion: number;
   meanLossChallenger: number;
-  /** Per store mean differential that day. */
+  /** Per store that day: its mean differential (shadow) or its own arm's mean loss (split). */
   stores: Record<string, number>;
 }
 
@@ -54,4 +54,46 @@ export function dailySeries(counters: readonly DifferentialCounters[]): SeriesDa
       meanLossChallenger: v.challenger / v.n,
       stores: Object.fromEntries([...v.stores.entries()].map(([device, s]) => [device, s.sum / s.n])),
     }));
+}
+
+/** Accuracy counters of one device, model and day (the agent's `accuracy` record, active role). */
+export interface ArmAccuracy {
+  device: string;
+  day: string;
+  n: number;
+  sumAbsError: number;
+}
+
+/**
+ * The daily series of a split experiment, where each store runs one arm: per day, the mean
+ * absolute error over the champion arm's stores minus that over the challenger arm's, on days
+ * both arms have matched actuals. Loss is the same absolute error the shadow counters use, so
+ * the same tests apply (the arms' stores differ, which stratification by region keeps fair).
+ */
+export function splitSeries(champion: readonly ArmAccuracy[], challenger: readonly ArmAccuracy[]): SeriesDay[] {
+  const fold = (rows: readonly ArmAccuracy[]): Map<string, { n: number; loss: number; stores: Map<string, { n: number; loss: number }> }> => {
+    const days = new Map<string, { n: number; loss: number; stores: Map<string, { n: number; loss: number }> }>();
+    for (const row of rows) {
+      if (row.n <= 0) continue;
+      let day = days.get(row.day);
+      if (!day) days.set(row.day, (day = { n: 0, loss: 0, stores: new Map() }));
+      day.n += row.n;
+      day.loss += row.sumAbsError;
+      const store = day.stores.get(row.device) ?? { n: 0, loss: 0 };
+      store.n += row.n;
+      store.loss += row.sumAbsError;
+      day.stores.set(row.device, store);
+    }
+    return days;
+  };
+  const a = fold(champion);
+  const b = fold(challenger);
+  return [...a.keys()]
+    .filter((day) => b.has(day))
+    .sort()
+    .map((day) => {
+      const [x, y] = [a.get(day)!, b.get(day)!];
+      const stores = Object.fromEntries([...x.stores, ...y.stores].map(([device, s]) => [device, s.loss / s.n]));
+      return { day, n: x.n + y.n, meanDiff: x.loss / x.n - y.loss / y.n, meanLossChampion: x.loss / x.n, meanLossChallenger: y.loss / y.n, stores };
+    });
 }

@@ -42,4 +42,9 @@ export const controllerErrors = {
   FC_ERR_FLEET_UNHEALTHY: { message: 'A device is failed or offline beyond the threshold', exitCode: 75 },
   FC_ERR_CONTROLLER_UNREACHABLE: { message: 'Controller API is not reachable (is `fleetcast controller` running? --api / FLEETCAST_API_URL)', exitCode: 69 },
   FC_ERR_SIGNING_KEY_UNKNOWN: { message: 'Signing key is not in the fleet key set', exitCode: 66 },
+  // experiments (issue #13)
+  FC_ERR_EXPERIMENT_NOT_FOUND: { message: 'No such experiment', exitCode: 66 },
+  FC_ERR_EXPERIMENT_NO_TARGETS: { message: 'Experiment selects no enrolled, unrevoked device (a split needs at least one per arm)', exitCode: 65 },
+  FC_ERR_EXPERIMENT_CONCLUDED: { message: 'Experiment is already concluded', exitCode: 65 },
+  FC_ERR_EXPERIMENT_SAME_MODEL: { message: 'Champion and challenger are the same model version', exitCode: 65 },
 } as const;
