@@ -150,7 +150,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
   }
   updates = extensions.createUpdates?.({ logger, uplink: uplinkPort, swapModel, db, seedHistory: (rows) => actuals.seed(rows) }) ?? null;
   await refreshRetained();
-  const shadowRunner = new ShadowRunner(shadowAssignments, shadowScorer, () => updates, logger);
+  const shadowRunner = new ShadowRunner(shadowAssignments, shadowScorer, () => updates, logger, () => void uplink?.refreshBirth().catch((error: Error) => logger.warn({ err: error.message }, 'birth not re-published')));
   void shadowRunner.resume();
 
   const schedules = new Schedules(logger);

@@ -18,6 +18,8 @@ export class ShadowRunner {
     private readonly scorer: ShadowScorer,
     private readonly updates: () => UpdateCommands | null,
     private readonly logger: Logger,
+    /** Called after the shadow model changed (the daemon re-publishes its birth, which names it). */
+    private readonly onChange: () => void = () => undefined,
   ) {}
 
   /** The challenger scored now (birth `shadowModel`). */
@@ -29,7 +31,10 @@ export class ShadowRunner {
     if (command.model === null) {
       const running = this.assignments.running();
       this.assignments.stop(command.experimentId);
-      if (running?.experimentId === command.experimentId) await this.scorer.unload();
+      if (running?.experimentId === command.experimentId) {
+        await this.scorer.unload();
+        this.onChange();
+      }
       this.logger.info({ experimentId: command.experimentId }, 'shadow experiment stopped');
       return;
     }
@@ -52,5 +57,6 @@ export class ShadowRunner {
     // A stop or another experiment may have arrived while the bundle downloaded.
     if (this.assignments.running()?.experimentId !== assignment.experimentId) return;
     await this.scorer.load(model, assignment.sampleRate);
+    this.onChange();
   }
 }
