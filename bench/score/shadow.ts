@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -75,6 +75,12 @@ async function roundTrips(client: MqttClient, payload: string, count: number): P
   return samples;
 }
 
+/** CPU seconds (user + system) a process used so far, from /proc (clock ticks of 1/100 s). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 const quantile = (samples: number[], q: number): number => {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -92,11 +98,15 @@ const shadowed = await agentWith(champion, challenger, keys);
 const clients = { plain: await connect(plain.posPort, 'bench-plain'), shadow: await connect(shadowed.posPort, 'bench-shadow') };
 await roundTrips(clients.plain, payload, WARMUP);
 await roundTrips(clients.shadow, payload, WARMUP);
+const cpuBefore = { plain: await cpuSeconds(plain.child.pid!), shadow: await cpuSeconds(shadowed.child.pid!) };
 const samples = { plain: [] as number[], shadow: [] as number[] };
 for (let round = 0; round < ROUNDS; round += 1) {
   // Alternating order per round, so neither mode always runs second.
   for (const mode of round % 2 === 0 ? (['plain', 'shadow'] as const) : (['shadow', 'plain'] as const)) samples[mode].push(...(await roundTrips(clients[mode], payload, REQUESTS)));
 }
+// Shadow batches still queued finish within SHADOW_BATCH_MS; CPU is read after they ran.
+await new Promise((resolve) => setTimeout(resolve, 200));
+const cpu = { plain: (await cpuSeconds(plain.child.pid!)) - cpuBefore.plain, shadow: (await cpuSeconds(shadowed.child.pid!)) - cpuBefore.shadow };
 await clients.plain.endAsync();
 await clients.shadow.endAsync();
 await plain.stop();
@@ -109,7 +119,7 @@ if (shadowRows !== ROWS.length) throw new Error(`expected ${ROWS.length} shadow 
 
 const figures = Object.fromEntries((['plain', 'shadow'] as const).map((mode) => [mode, { p50: quantile(samples[mode], 0.5), p99: quantile(samples[mode], 0.99), n: samples[mode].length }])) as Record<'plain' | 'shadow', { p50: number; p99: number; n: number }>;
 const ratio = figures.shadow.p99 / figures.plain.p99;
-const results = { requestsPerRound: REQUESTS, rounds: ROUNDS, rowsPerRequest: ROWS.length, ...figures, p99Ratio: ratio, machine: { cpus: cpus().length, loadavg: loadavg(), node: process.version } };
+const results = { requestsPerRound: REQUESTS, rounds: ROUNDS, rowsPerRequest: ROWS.length, ...figures, p99Ratio: ratio, cpuSeconds: cpu, machine: { cpus: cpus().length, loadavg: loadavg(), node: process.version } };
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 const ms = (value: number): string => value.toFixed(3);
 await mkdir(join(repoRoot, 'docs', 'benchmarks'), { recursive: true });
@@ -122,13 +132,17 @@ ${loadavg().map((l) => l.toFixed(2)).join(' / ')} (shared machine). Two agent pr
 bundle); the second also runs a shadow experiment with the test linear bundle as challenger (sample rate 1). Requests
 (${ROWS.length} rows each, one in flight, QoS 0) alternate between the two in ${ROUNDS} rounds of ${REQUESTS}.
 
-| mode | requests | p50 (ms) | p99 (ms) |
-|---|---|---|---|
-| champion only | ${figures.plain.n} | ${ms(figures.plain.p50)} | ${ms(figures.plain.p99)} |
-| champion + shadow challenger | ${figures.shadow.n} | ${ms(figures.shadow.p50)} | ${ms(figures.shadow.p99)} |
+| mode | requests | p50 (ms) | p99 (ms) | agent CPU during the rounds (s) |
+|---|---|---|---|---|
+| champion only | ${figures.plain.n} | ${ms(figures.plain.p50)} | ${ms(figures.plain.p99)} | ${cpu.plain.toFixed(2)} |
+| champion + shadow challenger | ${figures.shadow.n} | ${ms(figures.shadow.p50)} | ${ms(figures.shadow.p99)} | ${cpu.shadow.toFixed(2)} |
 
 | target | measured | verdict |
 |---|---|---|
 | shadow p99 ≤ 1.10 × p99 without shadow | ${ratio.toFixed(3)} × | ${ratio <= 1.1 ? 'met' : '**missed**'} |
-`);
+
+${figures.plain.p99 > 2 ? `This run's p99 without shadow (${ms(figures.plain.p99)} ms) is scheduling noise of the loaded machine (the POS target is
+2 ms), so the p99 ratio says more about the load than about shadow scoring; the CPU column is the robust
+measure of what shadow scoring adds. Re-run on an idle machine to judge the 10 % target.
+` : ''}`);
 process.exit(0);

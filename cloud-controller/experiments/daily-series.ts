@@ -24,36 +24,48 @@ export interface SeriesDay {
   stores: Record<string, number>;
 }
 
+/** Sums of one day: pairs, the summed value, and the same per store. */
+interface DaySums {
+  n: number;
+  sum: number;
+  stores: Map<string, { n: number; sum: number }>;
+}
+
+/**
+ * Adds `n` pairs whose values sum to `sum` from `device` to `day` of `days`; returns the day's
+ * sums. Rows with no pairs are skipped (null), so days without pairs stay absent, not zero.
+ */
+function addTo<T extends DaySums>(days: Map<string, T>, day: string, device: string, n: number, sum: number, fresh: () => T): T | null {
+  if (n <= 0) return null;
+  let sums = days.get(day);
+  if (!sums) days.set(day, (sums = fresh()));
+  sums.n += n;
+  sums.sum += sum;
+  const store = sums.stores.get(device) ?? { n: 0, sum: 0 };
+  store.n += n;
+  store.sum += sum;
+  sums.stores.set(device, store);
+  return sums;
+}
+
+const storeMeans = (sums: DaySums): Record<string, number> => Object.fromEntries([...sums.stores].map(([device, s]) => [device, s.sum / s.n]));
+
 /**
  * Folds counters (any number per device and day: the agent uploads pending sums as they grow)
  * into the daily mean differential series, oldest day first. Days without pairs are absent, not
  * zero, so a closed store does not pull the mean towards "no difference".
  */
 export function dailySeries(counters: readonly DifferentialCounters[]): SeriesDay[] {
-  const days = new Map<string, { n: number; sum: number; champion: number; challenger: number; stores: Map<string, { n: number; sum: number }> }>();
+  const days = new Map<string, DaySums & { champion: number; challenger: number }>();
   for (const c of counters) {
-    if (c.n <= 0) continue;
-    let day = days.get(c.day);
-    if (!day) days.set(c.day, (day = { n: 0, sum: 0, champion: 0, challenger: 0, stores: new Map() }));
-    day.n += c.n;
-    day.sum += c.sumDiff;
-    day.champion += c.sumLossChampion;
-    day.challenger += c.sumLossChallenger;
-    const store = day.stores.get(c.device) ?? { n: 0, sum: 0 };
-    store.n += c.n;
-    store.sum += c.sumDiff;
-    day.stores.set(c.device, store);
+    const sums = addTo(days, c.day, c.device, c.n, c.sumDiff, () => ({ n: 0, sum: 0, champion: 0, challenger: 0, stores: new Map() }));
+    if (!sums) continue;
+    sums.champion += c.sumLossChampion;
+    sums.challenger += c.sumLossChallenger;
   }
   return [...days.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([day, v]) => ({
-      day,
-      n: v.n,
-      meanDiff: v.sum / v.n,
-      meanLossChampion: v.champion / v.n,
-      meanLossChallenger: v.challenger / v.n,
-      stores: Object.fromEntries([...v.stores.entries()].map(([device, s]) => [device, s.sum / s.n])),
-    }));
+    .map(([day, v]) => ({ day, n: v.n, meanDiff: v.sum / v.n, meanLossChampion: v.champion / v.n, meanLossChallenger: v.challenger / v.n, stores: storeMeans(v) }));
 }
 
 /** Accuracy counters of one device, model and day (the agent's `accuracy` record, active role). */
@@ -71,19 +83,9 @@ export interface ArmAccuracy {
  * the same tests apply (the arms' stores differ, which stratification by region keeps fair).
  */
 export function splitSeries(champion: readonly ArmAccuracy[], challenger: readonly ArmAccuracy[]): SeriesDay[] {
-  const fold = (rows: readonly ArmAccuracy[]): Map<string, { n: number; loss: number; stores: Map<string, { n: number; loss: number }> }> => {
-    const days = new Map<string, { n: number; loss: number; stores: Map<string, { n: number; loss: number }> }>();
-    for (const row of rows) {
-      if (row.n <= 0) continue;
-      let day = days.get(row.day);
-      if (!day) days.set(row.day, (day = { n: 0, loss: 0, stores: new Map() }));
-      day.n += row.n;
-      day.loss += row.sumAbsError;
-      const store = day.stores.get(row.device) ?? { n: 0, loss: 0 };
-      store.n += row.n;
-      store.loss += row.sumAbsError;
-      day.stores.set(row.device, store);
-    }
+  const fold = (rows: readonly ArmAccuracy[]): Map<string, DaySums> => {
+    const days = new Map<string, DaySums>();
+    for (const row of rows) addTo(days, row.day, row.device, row.n, row.sumAbsError, () => ({ n: 0, sum: 0, stores: new Map() }));
     return days;
   };
   const a = fold(champion);
@@ -93,7 +95,6 @@ export function splitSeries(champion: readonly ArmAccuracy[], challenger: readon
     .sort()
     .map((day) => {
       const [x, y] = [a.get(day)!, b.get(day)!];
-      const stores = Object.fromEntries([...x.stores, ...y.stores].map(([device, s]) => [device, s.loss / s.n]));
-      return { day, n: x.n + y.n, meanDiff: x.loss / x.n - y.loss / y.n, meanLossChampion: x.loss / x.n, meanLossChallenger: y.loss / y.n, stores };
+      return { day, n: x.n + y.n, meanDiff: x.sum / x.n - y.sum / y.n, meanLossChampion: x.sum / x.n, meanLossChallenger: y.sum / y.n, stores: { ...storeMeans(x), ...storeMeans(y) } };
     });
 }
