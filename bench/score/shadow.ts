@@ -142,7 +142,8 @@ bundle); the second also runs a shadow experiment with the test linear bundle as
 | shadow p99 ≤ 1.10 × p99 without shadow | ${ratio.toFixed(3)} × | ${ratio <= 1.1 ? 'met' : '**missed**'} |
 
 ${figures.plain.p99 > 2 ? `This run's p99 without shadow (${ms(figures.plain.p99)} ms) is scheduling noise of the loaded machine (the POS target is
-2 ms), so the p99 ratio says more about the load than about shadow scoring; the CPU column is the robust
-measure of what shadow scoring adds. Re-run on an idle machine to judge the 10 % target.
+2 ms), so the p99 ratio says more about the load than about shadow scoring; the CPU column (the agent
+processes' own time, which contention inflates too) is the other view of what shadow scoring adds.
+Re-run on an idle machine to judge the 10 % target.
 ` : ''}`);
 process.exit(0);
