@@ -203,7 +203,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
     });
   });
 
-  const stop = createStopper({ logger, schedules, uplink, broker, engine, db, unsubscribeModel, finalFlush: () => {
+  const stop = createStopper({ logger, schedules, uplink, broker, engine, shadow: shadowScorer, db, unsubscribeModel, finalFlush: () => {
     served.flush();
     append([stats.closeWindow()]);
     accuracy.drainTo(outbox);
@@ -219,6 +219,7 @@ function createStopper(parts: {
   uplink: Uplink | null;
   broker: PosBroker;
   engine: ScoreEngine;
+  shadow: ShadowScorer;
   db: AgentDb;
   unsubscribeModel: (() => void) | undefined;
   finalFlush(): void;
@@ -230,6 +231,8 @@ function createStopper(parts: {
       parts.unsubscribeModel?.();
       await parts.uplink?.close();
       await parts.broker.close();
+      // Rows still queued for the shadow are dropped; its session is released (no timer outlives the stop).
+      await parts.shadow.unload();
       await parts.engine.close();
       parts.finalFlush();
       parts.db.pragma('wal_checkpoint(TRUNCATE)');
