@@ -1,5 +1,6 @@
 import test from 'ava';
 import { readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { scoreResponseMessageSchema } from '../../../protocols/messages/pos/score-response.js';
 import { makeSigningKey, makeTestBundle } from '../../helpers/bundle-fixtures.js';
@@ -34,7 +35,13 @@ test('shadow experiment: counters from a real agent reach the controller, status
     if (child.exitCode === null) child.kill('SIGKILL');
   });
   // REST with the daemon's local token for the set-up (each CLI process costs seconds on a busy machine); the CLI for the experiment verbs.
-  const { token } = JSON.parse(readFileSync(join(info.dataDir, 'run', 'api.json'), 'utf8')) as { token: string };
+  const { token } = await eventually(async () => {
+    try {
+      return JSON.parse(readFileSync(join(info.dataDir, 'run', 'api.json'), 'utf8')) as { token: string };
+    } catch {
+      return undefined; // written by the daemon just after its start document
+    }
+  }, 10_000);
   const push = async (bytes: Buffer): Promise<void> => {
     const pushed = await api(info.api, token, 'POST', '/v1/models/versions', bytes);
     t.is(pushed.status, 201, JSON.stringify(pushed.json));
@@ -77,7 +84,11 @@ test('shadow experiment: counters from a real agent reach the controller, status
   if (reply.type !== 'score-result') return t.fail(JSON.stringify(reply));
   t.deepEqual(reply.model, { name: 'demand', version: 1 }, 'the POS is answered by the champion only');
 
-  // Actuals, one message per day (each row a distinct actual), after the shadow had its turn.
+  // The shadow scores after the reply, in batches; its forecasts are in the agent's SQLite (flushed every second) before actuals are sent.
+  const agentDb = new Database(join(root, 'data', 'agent.db'), { readonly: true, fileMustExist: true });
+  t.teardown(() => agentDb.close());
+  await eventually(async () => ((agentDb.prepare("SELECT COUNT(*) AS n FROM served_predictions WHERE role = 'shadow'").get() as { n: number }).n === rows.length ? true : undefined), 20_000);
+  // Actuals, one message per day (each row a distinct actual).
   const actual = (i: number): number => (i * 7) % 11;
   for (const date of DAYS) {
     const dayRows = rows.map((row, i) => ({ ...row, units: actual(i) })).filter((row) => row.date === date);
