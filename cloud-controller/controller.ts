@@ -7,8 +7,10 @@ import { buildApiServer } from './api/server.js';
 import { registerHistoryRoutes } from './api/routes/history-routes.js';
 import { Predictor } from './predict/predictor.js';
 import { BatchScheduler } from './predict/batch-schedule.js';
-import { startCloudLink, CONTROLLER_SENDER, type CloudLink } from './cloud-link.js';
+import { CONTROLLER_SENDER, startCloudLink, type CloudLink } from './cloud-link.js';
 import { registerImageRoutes } from './images/image-routes.js';
+import { Experiments } from './experiments/experiments.js';
+import { registerExperimentRoutes } from './api/routes/experiment-routes.js';
 import { registerBundleRoutes } from './distribution/http-routes.js';
 import { artifactStoreLocator } from './distribution/bundle-locator.js';
 import { AlertManager } from './alerts/alert-manager.js';
@@ -24,6 +26,9 @@ import { RolloutEngine } from './rollouts/engine.js';
 import { registerRolloutRoutes } from './api/routes/rollout-routes.js';
 
 const log = createLogger('controller');
+
+/** How often shadow experiments re-send their command to devices not yet scoring the challenger. */
+const EXPERIMENT_RECONCILE_MS = 15_000;
 
 /** A running controller daemon and how to reach it. */
 export interface RunningController {
@@ -57,9 +62,10 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
   const context = openControllerContext(sources);
   const { config } = context;
   const publicUrl = config.api.publicUrl?.replace(/\/$/, '');
+  const bundleUrl = publicUrl ? (sha256: string): string => `${publicUrl}/v1/bundles/${sha256}` : undefined;
   let cloudLink: CloudLink;
   try {
-    cloudLink = await startCloudLink(context, config, publicUrl ? (sha256) => `${publicUrl}/v1/bundles/${sha256}` : undefined);
+    cloudLink = await startCloudLink(context, config, bundleUrl);
   } catch (error) {
     context.close();
     throw error;
@@ -73,6 +79,10 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
   cloudLink.deployments.onChange(() => rollouts.trigger());
   cloudLink.ingest.onIngest(() => rollouts.trigger());
   context.fleet.onEnrol(() => rollouts.trigger());
+  const experiments = new Experiments({ db: context.db, registry: context.registry, fleet: context.fleet, deployments: cloudLink.deployments, sendShadow: (deviceId, command) => cloudLink.link.publish(deviceId, 'cmd', command), bundleUrl, sender: CONTROLLER_SENDER });
+  // Shadow commands reach devices that were offline when an experiment started (issue #13).
+  const experimentTimer = setInterval(() => void experiments.reconcile().catch((error: Error) => log.warn({ err: error.message }, 'experiment reconcile failed')), EXPERIMENT_RECONCILE_MS);
+  experimentTimer.unref();
   const batch = new BatchScheduler(context.db, { dataDir: config.dataDir, configPath: sources.configPath }, log);
   const alerts = new AlertManager({ db: context.db, config: config.alerts, source: controllerMetricSource(context.db, context.fleet, config.monitoring.accuracy) });
   const retrain = new RetrainJob({ config: config.retrain, rules: config.alerts.rules, alerts: alerts.store, log: new RetrainLog(context.db), logger: log, sources: { dataDir: config.dataDir, configPath: sources.configPath } });
@@ -87,6 +97,7 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
       // Agent images (issue #16): sent as `image-update` through the device link.
       { register: (app) => registerImageRoutes(app, { dataDir: config.dataDir, fleet: context.fleet, trustedKeys: context.trustedKeys, sender: CONTROLLER_SENDER, sendCommand: (deviceId, command) => cloudLink.link.publish(deviceId, 'cmd', command), bundleUrl: publicUrl ? (sha256) => `${publicUrl}/v1/bundles/${sha256}` : undefined }) },
       { register: (app) => registerRolloutRoutes(app, { engine: rollouts, fleet: context.fleet }) },
+      { register: (app) => registerExperimentRoutes(app, experiments) },
     ],
     registry: context.registry,
     fleet: context.fleet,
@@ -109,6 +120,7 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
+    clearInterval(experimentTimer);
     await batch.stop();
     await retrain.stop();
     alerts.stop();

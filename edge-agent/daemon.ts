@@ -38,6 +38,10 @@ import { AgentMetrics } from './metrics/agent-metrics.js';
 import { MeteredScoreEngine, MeteredScoringStats } from './metrics/instrumented.js';
 import { outboxGaugeSource } from './metrics/outbox-source.js';
 import { startMetricsServer, type MetricsServer } from './metrics/metrics-server.js';
+import { ShadowAssignments } from './shadow/shadow-assignments.js';
+import { ExperimentCounters } from './shadow/experiment-counters.js';
+import { ShadowScorer } from './shadow/shadow-scorer.js';
+import { ShadowRunner } from './shadow/shadow-runner.js';
 
 /** Optional parts the update engine provides; the daemon runs without them (serving only). */
 export interface DaemonExtensions {
@@ -92,6 +96,10 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
   const stats: ScoringStats = new MeteredScoringStats(metrics);
   const engine: ScoreEngine = new MeteredScoreEngine(logger, metrics);
   const contexts = new ModelContexts(actuals, logger);
+  // Shadow experiments (issue #13): the challenger scores beside the serving model, off the reply path.
+  const shadowAssignments = new ShadowAssignments(db);
+  const experiments = new ExperimentCounters(db, (model) => shadowAssignments.experimentOf(model));
+  const shadowScorer = new ShadowScorer(contexts, served, logger);
   const modelSource = extensions.modelSource ?? (config.modelDir ? new DirectoryModelSource(config.modelDir) : null);
   let lastDiskFree: number | null = null;
 
@@ -100,8 +108,8 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
 
   let broker: PosBroker | null = null;
   const reply = (topic: string, message: unknown): void => broker?.reply(topic, message);
-  const scoreHandler = new ScoreHandler({ sender, engine, contexts, stats, served, personal, logger, maxPayloadBytes: config.pos.maxPayloadBytes, maxInFlight: config.pos.maxInFlight, maxQueuedPerLogin: config.pos.maxQueuedPerLogin, loginOf: (clientId) => broker?.logins.username(clientId), reply, sameLogin: (a, b) => broker?.logins.same(a, b) ?? false });
-  const actualsDeps: ActualsHandlerDeps = { sender, actuals, served, accuracy, logger, maxPayloadBytes: config.pos.maxPayloadBytes, salesDates: config.salesDates, reply };
+  const scoreHandler = new ScoreHandler({ sender, engine, contexts, stats, served, personal, logger, maxPayloadBytes: config.pos.maxPayloadBytes, maxInFlight: config.pos.maxInFlight, maxQueuedPerLogin: config.pos.maxQueuedPerLogin, loginOf: (clientId) => broker?.logins.username(clientId), reply, sameLogin: (a, b) => broker?.logins.same(a, b) ?? false, shadow: shadowScorer });
+  const actualsDeps: ActualsHandlerDeps = { sender, actuals, served, accuracy, logger, maxPayloadBytes: config.pos.maxPayloadBytes, salesDates: config.salesDates, reply, experiments };
 
   broker = await PosBroker.start(config.pos, { logger, dataDir: config.dataDir, onMessage: ({ topic, payload, clientId, route }) => {
     if (topic === posTopics.scoreRequest) scoreHandler.handle(payload, clientId, route);
@@ -137,7 +145,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
     hardwareProfile: config.hardwareProfile,
     activeModel: engine.currentModel()?.ref ?? null,
     serving: engine.currentModel()?.serving ?? null,
-    shadowModel: null,
+    shadowModel: shadowScorer.current(),
     retainedModels,
     update: updates?.status?.() ?? { state: 'idle', deploymentId: null },
     health: health(),
@@ -159,6 +167,8 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
   await selfUpdate?.start();
   updates = extensions.createUpdates?.({ logger, uplink: uplinkPort, swapModel, db, seedHistory: (rows) => actuals.seed(rows) }) ?? null;
   await refreshRetained();
+  const shadowRunner = new ShadowRunner(shadowAssignments, shadowScorer, () => updates, logger, () => void uplink?.refreshBirth().catch((error: Error) => logger.warn({ err: error.message }, 'birth not re-published')));
+  void shadowRunner.resume();
 
   const schedules = new Schedules(logger);
   const append = (entries: Array<OutboxEntry | null>): void => {
@@ -170,6 +180,7 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
     served.flush();
     append([stats.closeWindow()]);
     accuracy.drainTo(outbox);
+    experiments.drainTo(outbox);
     flusher?.flush();
     refreshStatus();
   };
@@ -206,16 +217,17 @@ export async function startAgent(config: AgentConfig, extensions: DaemonExtensio
     logger.info({ settings: patch }, 'remote settings applied');
   };
   uplinkPort.subscribe('cmd', (message) => {
-    void dispatchCommand(message, sender, { logger, updates, applySettings, images: selfUpdate }).then((result) => {
+    void dispatchCommand(message, sender, { logger, updates, applySettings, images: selfUpdate, shadow: shadowRunner }).then((result) => {
       if (result) uplinkPort.publish('evt', result).catch((error: Error) => logger.warn({ err: error.message }, 'command result not published'));
     });
   });
 
   const metricsServer = config.metrics ? await startMetricsServer(metrics, config.metrics.host, config.metrics.port) : null;
-  const stop = createStopper({ logger, schedules, uplink, broker, engine, db, unsubscribeModel, metricsServer, finalFlush: () => {
+  const stop = createStopper({ logger, schedules, uplink, broker, engine, shadow: shadowScorer, db, unsubscribeModel, metricsServer, finalFlush: () => {
     served.flush();
     append([stats.closeWindow()]);
     accuracy.drainTo(outbox);
+    experiments.drainTo(outbox);
   } });
   return { posPort: broker.port(), metricsPort: metricsServer?.port ?? null, stop: () => { selfUpdate?.stop(); return stop(); } };
 }
@@ -227,6 +239,7 @@ function createStopper(parts: {
   uplink: Uplink | null;
   broker: PosBroker;
   engine: ScoreEngine;
+  shadow: ShadowScorer;
   db: AgentDb;
   unsubscribeModel: (() => void) | undefined;
   metricsServer: MetricsServer | null;
@@ -240,6 +253,8 @@ function createStopper(parts: {
       await parts.metricsServer?.close();
       await parts.uplink?.close();
       await parts.broker.close();
+      // Rows still queued for the shadow are dropped; its session is released (no timer outlives the stop).
+      await parts.shadow.unload();
       await parts.engine.close();
       parts.finalFlush();
       parts.db.pragma('wal_checkpoint(TRUNCATE)');

@@ -5,7 +5,7 @@ import type { ModelRef } from '../protocols/envelope.js';
 import type { UpdateState } from '../protocols/update-states.js';
 import type { DeviceChannel } from '../protocols/topics.js';
 import type { Logger } from '../protocols/runtime/logger.js';
-import type { DeployCommand, RollbackCommand, SigningKeysCommand } from '../protocols/messages/cmd/index.js';
+import type { BundleSource, DeployCommand, RollbackCommand, SigningKeysCommand } from '../protocols/messages/cmd/index.js';
 
 /**
  * The seams between the serving side (this engineer) and the update engine / model store
@@ -77,4 +77,6 @@ export interface UpdateCommands {
   status?(): { state: UpdateState; deploymentId: string | null };
   /** Versions kept locally for rollback, newest first (birth `retainedModels`). */
   retainedModels?(): Promise<ModelRef[]>;
+  /** Verifies and keeps a bundle beside the active model, not activated (issue #13 shadow scoring). */
+  installBeside?(installId: string, model: ModelRef, bundle: BundleSource | null): Promise<ActiveModel>;
 }

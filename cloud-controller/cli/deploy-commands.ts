@@ -24,7 +24,7 @@ interface DeployOutcome extends DeploymentResult {
 }
 
 /** `name`, `name@3`, `name@Production`, `name@champion` → name + ref. */
-function parseModelRef(text: string): { model: string; ref: string | number } {
+export function parseModelRef(text: string): { model: string; ref: string | number } {
   const at = text.indexOf('@');
   if (at === 0 || at === text.length - 1) throw new FleetcastError('FC_ERR_USAGE', `model must be <name>[@<version>|@<alias>], got ${text}`);
   if (at < 0) return { model: text, ref: 'Production' };

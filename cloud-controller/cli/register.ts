@@ -9,6 +9,7 @@ import { registerDriftCommands } from './drift-commands.js';
 import { registerAlertCommands } from './alert-commands.js';
 import { registerRetrainCommand } from './retrain-command.js';
 import { registerRolloutCommands } from './rollout-commands.js';
+import { registerExperimentCommands } from './experiment-commands.js';
 
 /** Command groups owned by the cloud controller. */
 export function registerControllerCommands(program: Command): void {
@@ -22,4 +23,5 @@ export function registerControllerCommands(program: Command): void {
   registerAlertCommands(program);
   registerRetrainCommand(program);
   registerRolloutCommands(program);
+  registerExperimentCommands(program);
 }

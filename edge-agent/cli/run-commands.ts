@@ -71,6 +71,7 @@ async function runDaemon(options: RunOptions): Promise<{ stopped: true; pendingT
         onUplinkOnline: () => void engine.manager.flushEvents(),
         status: () => ({ state: engine.manager.currentState(), deploymentId: engine.manager.currentDeployment()?.deploymentId ?? null }),
         retainedModels: () => updates.store.retained(),
+        installBeside: engine.installBeside,
       };
     },
   });

@@ -9,9 +9,9 @@ import { handleDeploy } from './handlers/deploy.js';
 import { handleRollback } from './handlers/rollback.js';
 import { handleConfigure } from './handlers/configure.js';
 import { handlePing } from './handlers/ping.js';
-import { handleUnsupported } from './handlers/unsupported.js';
 import { handleSigningKeys } from './handlers/signing-keys.js';
 import { handleImageUpdate } from './handlers/image-update.js';
+import { handleShadow } from './handlers/shadow.js';
 
 /** One handler per command type behind one exhaustive switch (MQTT.js src/lib/handlers style). */
 async function run(command: Command, context: CommandContext): Promise<void> {
@@ -27,7 +27,7 @@ async function run(command: Command, context: CommandContext): Promise<void> {
     case 'signing-keys':
       return handleSigningKeys(command, context);
     case 'shadow':
-      return handleUnsupported(command);
+      return handleShadow(command, context);
     case 'image-update':
       return handleImageUpdate(command, context);
     default: {

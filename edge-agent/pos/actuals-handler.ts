@@ -4,7 +4,7 @@ import { salesDateProblem, type SalesDateBounds } from '../../protocols/data/sal
 import type { Sender } from '../../protocols/envelope.js';
 import type { Logger } from '../../protocols/runtime/logger.js';
 import type { ActualsStore } from '../storage/actuals-store.js';
-import type { ServedPredictions } from '../storage/served-predictions.js';
+import type { ServedPrediction, ServedPredictions } from '../storage/served-predictions.js';
 import type { AccuracyCounters } from '../accuracy/accuracy-counters.js';
 import { errorReply, salvageFields } from './error-reply.js';
 import { resolveReplyTopic } from './reply-topic.js';
@@ -20,6 +20,8 @@ export interface ActualsHandlerDeps {
   /** Sales dates this agent accepts (config `salesDates`, within the protocol's bounds). */
   salesDates: SalesDateBounds;
   reply(topic: string, message: unknown): void;
+  /** Shadow experiments' loss differentials (issue #13): gets each row's matched forecasts. */
+  experiments?: { add(matched: readonly ServedPrediction[], actualUnits: number): boolean };
 }
 
 /**
@@ -41,10 +43,12 @@ export function handleActuals(deps: ActualsHandlerDeps, payload: Buffer, clientI
     deps.actuals.record(message.rows);
     let matched = 0;
     for (const row of message.rows) {
-      for (const prediction of deps.served.takeUnmatched(row.store, row.item, row.date)) {
+      const predictions = deps.served.takeUnmatched(row.store, row.item, row.date);
+      for (const prediction of predictions) {
         deps.accuracy.add(prediction, row.units);
         matched += 1;
       }
+      deps.experiments?.add(predictions, row.units);
     }
     deps.logger.debug({ rows: message.rows.length, matched }, 'actuals stored');
   } catch (error) {

@@ -37,6 +37,8 @@ export interface ScoreHandlerDeps {
   sameLogin(clientId: string, otherClientId: string): boolean;
   /** Sends a reply on the store broker. */
   reply(topic: string, message: unknown): void;
+  /** Shadow experiment (issue #13): gets each answered request's rows after the reply went out. */
+  shadow?: { observe(rows: readonly ScoreRow[]): void };
 }
 
 /** Requests scored at once; the rest wait in the fair queue (a deep worker FIFO would undo the fairness). */
@@ -151,6 +153,7 @@ export class ScoreHandler {
         predictions: rows.map((row, i) => ({ store: row.store, item: row.item, date: row.date, value: values[i] })),
       };
       send(replyTopic, result);
+      deps.shadow?.observe(rows);
       rows.forEach((row, i) => deps.served.add({ store: row.store, item: row.item, date: row.date, model, role: 'active', value: values[i] }));
       deps.stats.recordSuccess(model, rows.map((row) => deps.personal.protect('store', row.store)), values, performance.now() - started, history);
       if (deps.logger.isLevelEnabled('debug')) {

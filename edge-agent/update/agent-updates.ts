@@ -92,6 +92,7 @@ export async function prepareAgentUpdates(config: AgentConfig, tuning: AgentUpda
         rollback: async (command) => {
           await manager.rollback(command);
         },
+        installBeside: (installId, model, bundle) => manager.installBeside(installId, model, bundle),
       };
     },
   };

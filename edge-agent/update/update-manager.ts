@@ -4,7 +4,7 @@ import { readBundle } from '../../protocols/bundle/read-bundle.js';
 import { MANIFEST_FILE } from '../../protocols/bundle/signature.js';
 import { modelRefSchema, type ModelRef, type Sender } from '../../protocols/envelope.js';
 import { FleetcastError, toFleetcastError } from '../../protocols/errors/fleetcast-error.js';
-import { DEVICE_SIDE_FAILURES, type DeployCommand } from '../../protocols/messages/cmd/deploy.js';
+import { DEVICE_SIDE_FAILURES, type BundleSource, type DeployCommand } from '../../protocols/messages/cmd/deploy.js';
 import type { RollbackCommand } from '../../protocols/messages/cmd/rollback.js';
 import type { DeploymentEvent } from '../../protocols/messages/evt.js';
 import { envelope } from '../../protocols/messages/envelope-factory.js';
@@ -408,6 +408,26 @@ export class UpdateManager {
     const current = { ...record, errorCode: error.code, detail: error.message.slice(0, 1000) };
     await this.transition('fail', current, error);
     return this.outcome(current);
+  }
+
+  /**
+   * Installs a bundle beside the active model without activating it (issue #13, shadow
+   * experiments): the deployment's own download, verify and stage steps, then the move into
+   * `versions/`; a version already retained is only verified again. It is no deployment (no
+   * state, no events, the active model is untouched): an interrupted install starts over.
+   */
+  async installBeside(installId: string, model: ModelRef, bundle: BundleSource | null): Promise<ActiveModel> {
+    if (await this.options.store.isRetained(model) || bundle === null) return this.verifiedRetained(model);
+    const record = newDeploymentRecord({ deploymentId: installId, kind: 'deploy', model, previous: null, bundle });
+    const steps: StepContext = { ...this.steps, state: () => 'downloading', persistProgress: () => undefined };
+    await this.options.store.discardWork(installId);
+    try {
+      const downloaded = await downloadStep(steps, record);
+      await stageStep(steps, downloaded, await verifyStep(steps, downloaded));
+      return (await runGoldenCheck(await this.options.store.promote(installId, model))).model;
+    } finally {
+      await this.options.store.discardWork(installId);
+    }
   }
 
   /** A retained version that passes `verifyInstalledModel` and the golden samples. */

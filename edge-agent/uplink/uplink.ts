@@ -85,6 +85,11 @@ export class Uplink implements UplinkPort {
     return () => set.delete(handler);
   }
 
+  /** Publishes the birth again (retained) when the inventory it reports changed while connected (issue #13: the shadow model). */
+  async refreshBirth(): Promise<void> {
+    if (this.online) await this.publish('state', this.hooks.birth(), { retain: true });
+  }
+
   /** Clean shutdown: retained `offline` (reason shutdown) replaces the birth, then disconnect. */
   async close(): Promise<void> {
     this.closing = true;

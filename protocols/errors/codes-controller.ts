@@ -55,4 +55,9 @@ export const controllerErrors = {
   FC_ERR_ROLLOUT_INVALID_TRANSITION: { message: 'The rollout cannot take this action in its current state', exitCode: 65 },
   FC_ERR_ROLLOUT_SPEC: { message: 'Rollout spec is invalid (waves, criteria or approvals)', exitCode: 65 },
   FC_ERR_ROLLOUT_ENVIRONMENT: { message: 'Model version is not ready for this environment (stage, or no completed staging rollout)', exitCode: 65 },
+  // experiments (issue #13)
+  FC_ERR_EXPERIMENT_NOT_FOUND: { message: 'No such experiment', exitCode: 66 },
+  FC_ERR_EXPERIMENT_NO_TARGETS: { message: 'Experiment selects no enrolled, unrevoked device (a split needs at least one per arm)', exitCode: 65 },
+  FC_ERR_EXPERIMENT_CONCLUDED: { message: 'Experiment is already concluded', exitCode: 65 },
+  FC_ERR_EXPERIMENT_SAME_MODEL: { message: 'Champion and challenger are the same model version', exitCode: 65 },
 } as const;

@@ -87,6 +87,27 @@ export const accuracyRecordSchema = z.object({
   role: z.enum(['active', 'shadow']),
 });
 
+/**
+ * Loss-differential counters of a shadow experiment per day (issue #13): over the forecasts
+ * both the serving (champion) and the shadow (challenger) model made for the same POS rows and
+ * whose actual arrived, with absolute-error loss L = |forecast − actual| and d = L(champion) −
+ * L(challenger): n, Σd, Σd² and each arm's Σ L. Additive, so the controller sums any number of
+ * records per device and day into the daily mean differential Σd/n.
+ */
+export const experimentRecordSchema = z.object({
+  ...recordFields,
+  kind: z.literal('experiment'),
+  experimentId: idSchema,
+  day: salesDateSchema,
+  champion: modelRefSchema,
+  challenger: modelRefSchema,
+  n: z.number().int().positive(),
+  sumDiff: finiteNumber,
+  sumDiffSquared: finiteNumber.nonnegative(),
+  sumLossChampion: finiteNumber.nonnegative(),
+  sumLossChallenger: finiteNumber.nonnegative(),
+});
+
 /** Scoring activity of a window: requests per outcome and per error code. */
 export const scoringRecordSchema = z.object({
   ...recordFields,
@@ -120,6 +141,7 @@ export const outboxRecordSchema = z.discriminatedUnion('kind', [
   accuracyRecordSchema,
   scoringRecordSchema,
   droppedRecordSchema,
+  experimentRecordSchema,
 ]);
 export type OutboxRecord = z.infer<typeof outboxRecordSchema>;
 export type OutboxRecordKind = OutboxRecord['kind'];
