@@ -2,12 +2,12 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import mqtt from 'mqtt';
-import { POS_USER, writeAgentConfig } from '../../test/edge-agent/helpers/agent-fixture.js';
+import { writeAgentConfig } from '../../test/edge-agent/helpers/agent-fixture.js';
 import { scoreRequest } from '../../test/edge-agent/helpers/pos-client.js';
 import { cliEntry, distRoot, repoRoot } from '../../test/helpers/paths.js';
 import { benchModels, type BenchModel } from '../score/bench-models.js';
 import { startBenchAgent } from '../score/bench-agent.js';
+import { connect, seedActuals, throughput } from '../score/pos-load.js';
 
 /**
  * bench/footprint (issue #15 "Agent footprint"): resident memory of a real `fleetcast agent`
@@ -66,29 +66,10 @@ async function measure(build: string, entry: string, model: BenchModel): Promise
     const port = agent.posPort;
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     const idle = await memoryOf(child.pid!);
-    const client = mqtt.connect(`mqtt://127.0.0.1:${port}`, { clientId: `fp-${build}`, ...POS_USER, protocolVersion: 4, reconnectPeriod: 0 });
-    await new Promise<void>((resolve, reject) => {
-      client.once('connect', () => resolve());
-      client.once('error', reject);
-    });
-    await client.subscribeAsync(`pos/v1/score/res/fp-${build}`);
-    for (let i = 0; i < model.actuals.length; i += 1_500) {
-      await client.publishAsync('pos/v1/actuals', JSON.stringify({ ...scoreRequest([]), type: 'actuals', rows: model.actuals.slice(i, i + 1_500) }), { qos: 1 });
-    }
+    const client = await connect(port, `fp-${build}`);
     const payload = JSON.stringify(scoreRequest([model.row], { requestId: 'fp' }));
-    let sent = 0;
-    let received = 0;
-    await new Promise<void>((resolve) => {
-      client.on('message', () => {
-        received += 1;
-        if (received === REQUESTS) resolve();
-        else if (sent < REQUESTS) {
-          sent += 1;
-          client.publish('pos/v1/score/req', payload);
-        }
-      });
-      for (; sent < 32; sent += 1) client.publish('pos/v1/score/req', payload);
-    });
+    await seedActuals(client, model, payload);
+    await throughput(client, payload, REQUESTS, 32, child.pid!);
     await client.endAsync();
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     const afterLoad = await memoryOf(child.pid!);

@@ -5,12 +5,12 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import mqtt, { type MqttClient } from 'mqtt';
 import { createAgentSession, ort } from '../../edge-agent/scoring/onnx-session.js';
 import { loadModelDirectory } from '../../edge-agent/scoring/directory-model-source.js';
 import { buildFeatureMatrix } from '../../protocols/features/build-features.js';
 import { SalesHistory } from '../../protocols/features/sales-history.js';
-import { writeAgentConfig, POS_USER } from '../../test/edge-agent/helpers/agent-fixture.js';
+import { writeAgentConfig } from '../../test/edge-agent/helpers/agent-fixture.js';
+import { connect, latencies, seedActuals, throughput } from './pos-load.js';
 import { startBenchAgent } from './bench-agent.js';
 import { scoreRequest } from '../../test/edge-agent/helpers/pos-client.js';
 import { repoRoot } from '../../test/helpers/paths.js';
@@ -30,7 +30,6 @@ import { scoreDoc } from './score-doc.js';
 const REQUESTS = Number(process.argv[2] ?? 5_000);
 const WARMUP = 500;
 const THROUGHPUT_REQUESTS = REQUESTS * 4;
-const ACTUALS_PER_MESSAGE = 1_500;
 
 export interface Latency {
   p50: number;
@@ -64,62 +63,6 @@ function summary(samples: number[]): Latency {
   return { p50: at(0.5), p99: at(0.99), mean: samples.reduce((s, v) => s + v, 0) / samples.length };
 }
 
-async function connect(port: number, clientId: string): Promise<MqttClient> {
-  const client = mqtt.connect(`mqtt://127.0.0.1:${port}`, { clientId, ...POS_USER, protocolVersion: 4, reconnectPeriod: 0 });
-  await new Promise<void>((resolve, reject) => {
-    client.once('connect', () => resolve());
-    client.once('error', reject);
-  });
-  await client.subscribeAsync(`pos/v1/score/res/${clientId}`);
-  return client;
-}
-
-/** Sequential request/response latencies in ms (one in flight), publishing at `qos`. */
-async function latencies(client: MqttClient, payload: string, count: number, qos: 0 | 1 = 0): Promise<number[]> {
-  const samples: number[] = [];
-  let resolveReply: (() => void) | null = null;
-  client.on('message', () => resolveReply?.());
-  for (let i = 0; i < count; i += 1) {
-    const started = performance.now();
-    await new Promise<void>((resolve) => {
-      resolveReply = resolve;
-      client.publish('pos/v1/score/req', payload, { qos });
-    });
-    samples.push(performance.now() - started);
-  }
-  client.removeAllListeners('message');
-  return samples;
-}
-
-/** CPU time (user + system) of process `pid` so far, in µs, from /proc. */
-async function cpuMicros(pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
-  // utime and stime are fields 14 and 15 of stat, counted in clock ticks (100 per second on Linux).
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
-
-/** Requests per second with `inFlight` outstanding at all times, and the server's CPU µs per request. */
-async function throughput(client: MqttClient, payload: string, total: number, inFlight: number, serverPid: number): Promise<{ rps: number; cpuUsPerRequest: number }> {
-  let sent = 0;
-  let received = 0;
-  const cpuBefore = await cpuMicros(serverPid);
-  const started = performance.now();
-  await new Promise<void>((resolve) => {
-    client.on('message', () => {
-      received += 1;
-      if (received === total) resolve();
-      else if (sent < total) {
-        sent += 1;
-        client.publish('pos/v1/score/req', payload, { qos: 0 });
-      }
-    });
-    for (; sent < inFlight; sent += 1) client.publish('pos/v1/score/req', payload, { qos: 0 });
-  });
-  const rps = total / ((performance.now() - started) / 1_000);
-  client.removeAllListeners('message');
-  return { rps, cpuUsPerRequest: ((await cpuMicros(serverPid)) - cpuBefore) / total };
-}
-
 async function rssBytes(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
@@ -137,16 +80,6 @@ async function rawSessionRun(model: BenchModel, count: number): Promise<number[]
   }
   await session.release();
   return samples;
-}
-
-/** Sends the model's history as POS actuals; the first score reply after them proves they are stored (one thread, in order). */
-async function seedActuals(client: MqttClient, model: BenchModel, payload: string): Promise<string> {
-  for (let i = 0; i < model.actuals.length; i += ACTUALS_PER_MESSAGE) {
-    await client.publishAsync('pos/v1/actuals', JSON.stringify({ ...scoreRequest([]), type: 'actuals', rows: model.actuals.slice(i, i + ACTUALS_PER_MESSAGE) }), { qos: 1 });
-  }
-  const reply = new Promise<string>((resolve) => client.once('message', (_topic, body) => resolve(body.toString('utf8'))));
-  client.publish('pos/v1/score/req', payload);
-  return reply;
 }
 
 async function benchAgent(model: BenchModel): Promise<Omit<ModelResult, 'sessionRun' | 'parts'>> {
