@@ -15,6 +15,7 @@ import type { ModelContexts } from '../scoring/model-contexts.js';
 import { FairQueue } from '../scoring/fair-queue.js';
 import { errorReply, salvageFields } from './error-reply.js';
 import { resolveReplyTopic } from './reply-topic.js';
+import { parseScoreRequestFast } from './score-request-fast-path.js';
 import type { ReplyRoute } from './backends/pos-backend.js';
 
 /** Everything one score request touches. */
@@ -91,7 +92,7 @@ export class ScoreHandler {
     let requestId: string | undefined;
     try {
       if (resolved.refused) throw resolved.refused;
-      const request = decodeMessage('pos/score/req', payload, deps.maxPayloadBytes);
+      const request = parseScoreRequestFast(payload, deps.maxPayloadBytes) ?? decodeMessage('pos/score/req', payload, deps.maxPayloadBytes);
       requestId = request.requestId ?? request.id;
       if (route?.responseTopic === undefined) {
         resolved = resolveReplyTopic(clientId, request.replyTo, sameLogin);

@@ -12,9 +12,12 @@ process.env.ORT_DISABLE_TELEMETRY = '1';
  * The agent's one set of session options (serving on both threads and the golden-sample check
  * use the same, so a golden check measures exactly what will serve): one intra-op thread,
  * because forecast batches are small and a pool's wake-up costs more than it saves at batch 1
- * (bench/score); sequential execution; full graph optimisation.
+ * (bench/score); sequential execution; full graph optimisation; no CPU memory arena, which
+ * keeps the largest batch's buffers for the session's life — a store model's tensors are a
+ * few KB, so plain allocation costs nothing measurable while resident memory stays flat after
+ * a burst (issue #15 "Agent footprint", bench/footprint).
  */
-export const AGENT_SESSION_OPTIONS: Readonly<ort.InferenceSession.SessionOptions> = Object.freeze({ intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+export const AGENT_SESSION_OPTIONS: Readonly<ort.InferenceSession.SessionOptions> = Object.freeze({ intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', enableCpuMemArena: false });
 
 /**
  * The agent's only way to create an onnxruntime session (issue #9: one factory, telemetry off);

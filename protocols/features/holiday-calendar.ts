@@ -1,4 +1,5 @@
-import Holidays from 'date-holidays';
+import { createRequire } from 'node:module';
+import type DateHolidays from 'date-holidays';
 import type { HolidayLocale } from './spec.js';
 import { calendarOf, toEpochDay } from './epoch-day.js';
 
@@ -19,6 +20,18 @@ interface YearTable {
   daysAfter: Float64Array;
 }
 
+type Holidays = DateHolidays;
+let holidaysClass: typeof DateHolidays | null = null;
+
+/**
+ * date-holidays, loaded on first use: its calendars take about 25 MB resident, which an agent
+ * serving a model without holiday features never needs (issue #15 "Agent footprint").
+ */
+function newHolidays(locale?: HolidayLocale): Holidays {
+  holidaysClass ??= createRequire(import.meta.url)('date-holidays') as typeof DateHolidays;
+  return locale ? new holidaysClass(locale.country, locale.state ?? '', locale.region ?? '') : new holidaysClass();
+}
+
 const tables = new Map<string, YearTable>();
 const calendars = new Map<string, Holidays>();
 
@@ -30,7 +43,7 @@ function calendarFor(locale: HolidayLocale): Holidays {
   const key = localeKey(locale);
   let calendar = calendars.get(key);
   if (!calendar) {
-    calendar = new Holidays(locale.country, locale.state ?? '', locale.region ?? '');
+    calendar = newHolidays(locale);
     calendars.set(key, calendar);
   }
   return calendar;
@@ -41,7 +54,7 @@ function calendarFor(locale: HolidayLocale): Holidays {
  * at all, so specs are checked when they are derived (issue #3).
  */
 export function isKnownLocale(locale: HolidayLocale): boolean {
-  const registry = new Holidays();
+  const registry = newHolidays();
   if (!(locale.country in (registry.getCountries() ?? {}))) return false;
   if (locale.state !== undefined && !(locale.state in (registry.getStates(locale.country) ?? {}))) return false;
   return locale.region === undefined || (locale.state !== undefined && locale.region in (registry.getRegions(locale.country, locale.state) ?? {}));

@@ -1,4 +1,4 @@
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import type { Logger } from '../runtime/logger.js';
 import type { BrokerLimits } from './broker-limits.js';
@@ -10,55 +10,51 @@ export interface GuardedStream extends Duplex {
 }
 
 /**
- * Wraps one accepted broker socket (issue #9 "Brokers with limits"): Nagle off (finding 8:
- * QoS 1 round trips waited 40 ms for delayed ACKs), every packet's announced size checked
- * before its body is read, and the socket closed unless a complete CONNECT arrives within
- * `connectTimeoutMs`. The returned Duplex carries the bytes unchanged to the broker (aedes'
- * `handle`, or the pipe to Mosquitto) and writes back to the socket, coalescing a corked
- * packet's pieces into one write so that Nagle being off does not split packets.
+ * Guards one accepted broker socket in place (issue #9 "Brokers with limits"): Nagle off
+ * (finding 8: QoS 1 round trips waited 40 ms for delayed ACKs), every packet's announced size
+ * checked before its body is buffered, and the socket closed unless a complete CONNECT
+ * arrives within `connectTimeoutMs`. The socket itself is returned, so the broker (aedes'
+ * `handle`, or the pipe to Mosquitto) reads and writes it with no stream in between: an
+ * earlier wrapping Duplex cost a second buffer and push per chunk and a copy per reply
+ * (issue #15 bench/score). Corked replies still leave as one writev, Nagle off or not.
+ *
+ * The check sits in the socket's `push`, the Readable implementer's hook through which every
+ * received chunk (TCP or TLS) enters the read buffer: a violating chunk is refused there and
+ * never reaches the buffer or the broker's parser.
  */
 export function guardSocket(socket: Socket, limits: Pick<BrokerLimits, 'maxPacketBytes' | 'connectTimeoutMs'>, logger: Logger): GuardedStream {
   socket.setNoDelay(true);
   const scanner = new PacketScanner(limits.maxPacketBytes);
   const remoteAddress = socket.remoteAddress ?? 'unknown';
-  const stream = new Duplex({
-    read() {
-      socket.resume();
-    },
-    write(chunk: Buffer, _encoding, callback) {
-      if (socket.write(chunk)) callback();
-      else socket.once('drain', () => callback());
-    },
-    writev(chunks, callback) {
-      if (socket.write(Buffer.concat(chunks.map((entry) => entry.chunk as Buffer)))) callback();
-      else socket.once('drain', () => callback());
-    },
-    final(callback) {
-      socket.end();
-      callback();
-    },
-    destroy(error, callback) {
-      clearTimeout(timer);
-      socket.destroy();
-      callback(error);
-    },
-  }) as GuardedStream;
-  Object.defineProperty(stream, 'remoteAddress', { value: remoteAddress });
+  // Kept after close too (net.Socket's own getter turns undefined), for logs and login throttling.
+  Object.defineProperty(socket, 'remoteAddress', { value: remoteAddress });
+  let timer: NodeJS.Timeout | null = null;
   const refuse = (violation: PacketViolation | 'connect-timeout'): void => {
     // A silent socket is routine (port scans, dead peers); an oversized or malformed packet is not.
     logger[violation === 'connect-timeout' ? 'debug' : 'warn']({ remoteAddress, violation }, 'MQTT connection closed by the broker guard');
-    stream.destroy();
+    socket.destroy();
   };
-  const timer = setTimeout(() => refuse('connect-timeout'), limits.connectTimeoutMs);
+  timer = setTimeout(() => refuse('connect-timeout'), limits.connectTimeoutMs);
   timer.unref();
-  socket.on('data', (chunk: Buffer) => {
-    const violation = scanner.scan(chunk);
-    if (violation) return refuse(violation);
-    if (scanner.connectReceived) clearTimeout(timer);
-    if (!stream.push(chunk)) socket.pause();
+  const push = socket.push.bind(socket);
+  socket.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
+    if (chunk !== null && Buffer.isBuffer(chunk)) {
+      if (socket.destroyed) return false;
+      const violation = scanner.scan(chunk);
+      if (violation) {
+        refuse(violation);
+        return false;
+      }
+      if (timer && scanner.connectReceived) {
+        clearTimeout(timer);
+        timer = null;
+      }
+    }
+    return push(chunk, encoding);
+  };
+  socket.once('close', () => {
+    if (timer) clearTimeout(timer);
   });
-  socket.on('end', () => stream.push(null));
-  socket.on('close', () => stream.destroy());
   socket.on('error', (error) => logger.debug({ remoteAddress, err: error.message }, 'MQTT socket error'));
-  return stream;
+  return socket as GuardedStream;
 }
