@@ -1,4 +1,6 @@
 import test from 'ava';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { birthStateSchema, offlineStateSchema } from '../../protocols/messages/state.js';
 import { makeModelDir, startAgentProcess, writeAgentConfig } from './helpers/agent-fixture.js';
 import { collect, connectPos, scoreRequest, subscribeGranted, waitFor } from './helpers/pos-client.js';
@@ -30,6 +32,7 @@ test('offline: POS keeps being answered with the uplink broker down; on return e
   t.deepEqual(states.find((s) => s.type === 'birth')?.activeModel, { name: 'demand', version: 3 });
 
   await first.kill();
+  const seenBeforeReturn = Math.max(...ingestCount.keys());
   const pos = await connectPos(agent.posPort, 'till-offline');
   const replies = collect(pos);
   await subscribeGranted(pos, ['pos/v1/score/res/till-offline']);
@@ -41,8 +44,16 @@ test('offline: POS keeps being answered with the uplink broker down; on return e
   }
   await waitFor(() => replies.length === offlineRequests, 15_000, 'offline replies');
   t.true(replies.every((r) => r.message.type === 'score-result'));
-  await new Promise((resolve) => setTimeout(resolve, 2_500)); // heartbeats and scoring windows pile up offline
-  const seenBeforeReturn = Math.max(...ingestCount.keys());
+  // Heartbeats, scoring and drift windows pile up offline: wait until the agent's outbox (SQLite
+  // in WAL mode, read beside it) holds them all, not for a fixed 2.5 s (issue #9).
+  const outbox = new Database(join(root, 'data', 'agent.db'), { readonly: true, fileMustExist: true });
+  t.teardown(() => outbox.close());
+  const buffered = (): Array<Record<string, number | string>> => (outbox.prepare('SELECT body FROM outbox WHERE seq > ?').all(seenBeforeReturn) as Array<{ body: string }>).map((row) => JSON.parse(row.body) as Record<string, number | string>);
+  const total = (rows: Array<Record<string, number | string>>, kind: string, field: string): number => rows.filter((r) => r.kind === kind).reduce((sum, r) => sum + (r[field] as number), 0);
+  await waitFor(() => {
+    const rows = buffered();
+    return rows.length > 3 && rows.some((r) => r.kind === 'heartbeat') && total(rows, 'scoring', 'requests') >= offlineRequests && total(rows, 'drift', 'n') >= offlineRequests;
+  }, 20_000, 'records buffered offline');
 
   const second = await startStandIn(first.port, DEVICE_SECRET, onEvent);
   t.teardown(() => void second.kill());
@@ -52,7 +63,8 @@ test('offline: POS keeps being answered with the uplink broker down; on return e
   await waitFor(() => scoredRequests() >= offlineRequests && driftRows() >= offlineRequests && Math.max(...ingestCount.keys()) > seenBeforeReturn + 3, 20_000, 'buffered records after return');
   await pos.endAsync();
   t.is(await agent.stop(), 0);
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // The agent's last word is its retained offline state (reason shutdown); the stand-in relays it.
+  await waitFor(() => states[states.length - 1]?.type === 'offline', 10_000, 'offline state after shutdown');
 
   const maxSeq = Math.max(...ingestCount.keys());
   const missing = Array.from({ length: maxSeq }, (_, i) => i + 1).filter((seq) => !ingestCount.has(seq));

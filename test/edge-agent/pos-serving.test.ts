@@ -1,5 +1,6 @@
 import test from 'ava';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -44,13 +45,18 @@ async function expectedForecasts(rows: Array<{ store: string; item: string; date
 test.serial('mosquitto_pub/mosquitto_sub (MQTT 3.1.1) get a forecast with model name+version and request id', async (t) => {
   const rows = [{ store: 's1', item: 'i1', date: '2026-11-27' }, { store: 's2', item: 'i2', date: '2026-11-28' }];
   const common = ['-h', '127.0.0.1', '-p', String(agent.posPort), '-u', POS_USER.username, '-P', POS_USER.password, '-V', 'mqttv311'];
-  const sub = run('mosquitto_sub', [...common, '-i', 'till-sub', '-t', 'pos/v1/score/res/till-sub', '-C', '1', '-W', '10']);
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // The subscriber also takes the retained pos/v1/status: it arrives once the SUBSCRIBE is in
+  // place, so the request is published only then (issue #9: an event, not a 300 ms sleep).
+  const sub = spawn('mosquitto_sub', [...common, '-i', 'till-sub', '-v', '-t', 'pos/v1/status', '-t', 'pos/v1/score/res/till-sub', '-C', '2', '-W', '10'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.teardown(() => void sub.kill());
+  const lines = createInterface({ input: sub.stdout })[Symbol.asyncIterator]();
+  t.true(((await lines.next()).value as string).startsWith('pos/v1/status '), 'retained status first');
   const request = scoreRequest(rows, { requestId: 'req-42', replyTo: 'pos/v1/score/res/till-sub' });
   await run('mosquitto_pub', [...common, '-i', 'till-pub', '-t', 'pos/v1/score/req', '-m', JSON.stringify(request)]);
-  const { stdout } = await sub;
-  const reply = scoreResponseMessageSchema.parse(JSON.parse(stdout));
-  if (reply.type !== 'score-result') return t.fail(`expected score-result, got ${stdout}`);
+  const line = (await lines.next()).value as string;
+  t.true(line.startsWith('pos/v1/score/res/till-sub '), line);
+  const reply = scoreResponseMessageSchema.parse(JSON.parse(line.slice(line.indexOf(' ') + 1)));
+  if (reply.type !== 'score-result') return t.fail(`expected score-result, got ${line}`);
   t.is(reply.requestId, 'req-42');
   t.deepEqual(reply.model, { name: 'demand', version: 3 });
   t.deepEqual(reply.predictions.map((p) => [p.store, p.item, p.date]), rows.map((r) => [r.store, r.item, r.date]));
@@ -102,11 +108,13 @@ test.serial('ACL: a POS client cannot subscribe to other replies or publish outs
   t.is(status.health.status, 'healthy');
   // A forged "reply" from alice into bob's reply topic must never reach bob.
   alice.on('error', () => undefined);
-  await alice.publishAsync('pos/v1/score/res/till-b', JSON.stringify({ forged: true })).catch(() => undefined);
+  // QoS 1, so the broker's answer (PUBACK, or closing alice's connection) proves it has handled
+  // the forged packet; a delivery to bob would have been written before it (issue #9: no sleep).
+  const aliceClosed = new Promise<void>((resolve) => alice.once('close', () => resolve()));
+  await Promise.race([alice.publishAsync('pos/v1/score/res/till-b', JSON.stringify({ forged: true }), { qos: 1 }).catch(() => undefined), aliceClosed]);
   // bob's own request still gets its answer; the forged message is not among what bob got.
   await bob.publishAsync('pos/v1/score/req', JSON.stringify(scoreRequest([{ store: 's1', item: 'i2', date: '2026-11-29' }], { requestId: 'bob-1' })));
   await waitFor(() => bobInbox.some((r) => r.message.requestId === 'bob-1'), 5_000, 'bob reply');
-  await new Promise((resolve) => setTimeout(resolve, 300));
   t.false(bobInbox.some((r) => r.message.forged === true));
   const wrong = await connectPos(agent.posPort, 'till-c', { username: POS_USER.username, password: 'wrong-password' }).then(() => 'connected', (error: Error) => error.message);
   t.not(wrong, 'connected');
@@ -123,7 +131,8 @@ test.serial('actuals from pos/v1/actuals become lag features of later forecasts'
   // lag_7 of 2026-12-10 is 2026-12-03: 15 units takes the tree's other branch (threshold 9.5).
   const actual = { store: 's2', item: 'i1', date: '2026-12-03', units: 15 };
   await client.publishAsync('pos/v1/actuals', JSON.stringify({ v: 1, id: 'act-1', ts: new Date().toISOString(), sender: { role: 'pos', id: 'till' }, type: 'actuals', rows: [actual] }));
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // The agent runs at debug level here: its 'actuals stored' line says the history has the row.
+  await waitFor(() => agent.stderr().includes('"msg":"actuals stored"'), 5_000, 'actuals stored');
   await client.publishAsync('pos/v1/score/req', JSON.stringify(scoreRequest([row], { requestId: 'after' })));
   await waitFor(() => received.length === 2, 5_000, 'both forecasts');
   const value = (id: string): number => ((received.find((r) => r.message.requestId === id)?.message.predictions as Array<{ value: number }>)[0]).value;

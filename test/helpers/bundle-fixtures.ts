@@ -1,13 +1,17 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BundleManifest } from '../../protocols/bundle/manifest.js';
 import { parsePrivateKeyPem } from '../../protocols/bundle/keys.js';
+import { readBundle } from '../../protocols/bundle/read-bundle.js';
+import { MANIFEST_FILE } from '../../protocols/bundle/signature.js';
 import type { FeatureSpec } from '../../protocols/features/spec.js';
 import type { GbdtModel, LinearModel, MlpModel, TrainedModel } from '../../model-packager/models/trained-model.js';
 import { assembleBundle } from '../../model-packager/package/assemble-bundle.js';
 import { predictModel } from '../../model-packager/models/predict.js';
 import { generateSigningKey } from '../../model-packager/package/signing-keys.js';
+import { resignWith } from './bundle-tamper.js';
+import { sharedFixture } from './shared-fixture.js';
 
 /** An ed25519 signing key for tests, as KeyObject and PEM texts. */
 export interface TestSigningKey {
@@ -142,14 +146,41 @@ export interface TestBundle {
  * Builds a REAL signed bundle from a hand-specified tiny model through the packager's own
  * path: ONNX export, onnxruntime parity, golden samples from onnxruntime, reference profile,
  * ed25519 signature. Kept stable for the agent and controller tests.
+ *
+ * The packager run is the expensive part and does not depend on the key, so it runs once per
+ * (name, version, kind, minAgentVersion, feature spec) for the whole suite (`sharedFixture`,
+ * issue #9); each call re-signs that bundle with its own key, which is all a signature covers.
  */
 export async function makeTestBundle(options: TestBundleOptions): Promise<TestBundle> {
   const model = options.kind === 'gbdt' ? TEST_GBDT_MODEL : options.kind === 'mlp-int8' ? TEST_MLP_MODEL : TEST_LINEAR_MODEL;
+  const inputs = { name: options.name, version: options.version, kind: options.kind ?? 'linear', minAgentVersion: options.minAgentVersion ?? null, featureSpec: options.featureSpec ?? null };
+  const shared = await sharedFixture('bundle', inputs, async (dir) => {
+    await writeFile(join(dir, 'bundle.fcb'), (await assembleTestBundle(options, model, makeSigningKey().privateKey)).bytes);
+    return inputs;
+  });
+  const bytes = await resignWith(await readFile(join(shared.dir, 'bundle.fcb')), options.key.privateKey);
+  const path = join(options.dir, `${options.name}-v${options.version}.fcb`);
+  await writeFile(path, bytes);
+  const manifest = JSON.parse((await readBundle(bytes)).files.get(MANIFEST_FILE)!.toString('utf8')) as BundleManifest;
+  return {
+    path,
+    bytes,
+    manifest,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    publicKeyPem: createPublicKey(options.key.privateKey).export({ format: 'pem', type: 'spki' }).toString(),
+    keyId: options.key.keyId,
+    featureNames: TEST_FEATURE_NAMES,
+    model,
+  };
+}
+
+/** The packager run behind `makeTestBundle`: 64 sample rows, a 16-row holdout, fixed metrics. */
+function assembleTestBundle(options: TestBundleOptions, model: TrainedModel, privateKey: KeyObject): ReturnType<typeof assembleBundle> {
   const withMissing = model.kind === 'gbdt';
   const sampleRows = testFeatureRows(64, 0, withMissing);
   const holdoutRows = testFeatureRows(16, 64, withMissing);
   const holdoutTargets = Array.from(predictModel(model, holdoutRows, 16), (value, i) => Math.max(0, value + (i % 3) - 1));
-  const built = await assembleBundle({
+  return assembleBundle({
     name: options.name,
     version: options.version,
     packaged: { source: 'trained', model, inProcessPredict: (rows) => predictModel(model, rows, rows.length / TEST_FEATURE_NAMES.length) },
@@ -162,18 +193,6 @@ export async function makeTestBundle(options: TestBundleOptions): Promise<TestBu
     trainingDataSha256: null,
     minAgentVersion: options.minAgentVersion,
     quantize: options.kind === 'mlp-int8' ? { maxRelativeIncrease: 10 } : null,
-    privateKey: options.key.privateKey,
+    privateKey,
   });
-  const path = join(options.dir, `${options.name}-v${options.version}.fcb`);
-  await writeFile(path, built.bytes);
-  return {
-    path,
-    bytes: built.bytes,
-    manifest: built.manifest,
-    sha256: built.sha256,
-    publicKeyPem: createPublicKey(options.key.privateKey).export({ format: 'pem', type: 'spki' }).toString(),
-    keyId: options.key.keyId,
-    featureNames: TEST_FEATURE_NAMES,
-    model,
-  };
 }

@@ -11,6 +11,8 @@ export async function handleEvent(context: LinkContext, deviceId: string, messag
     case 'deployment':
       context.fleet.recordDeploymentEvent(deviceId, message);
       context.deployments.onEvent(deviceId, message);
+      // After both records are written, so a reader who sees this line sees the new status.
+      context.log.debug({ deviceId, deploymentId: message.deploymentId, from: message.from, to: message.to }, 'deployment event');
       return;
     case 'command-result': {
       context.fleet.recordSeen(deviceId);

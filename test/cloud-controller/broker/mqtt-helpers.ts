@@ -50,8 +50,16 @@ export async function waitFor(received: Array<{ topic: string; payload: string }
   if (!found) throw new Error(`message ${payload} not received`);
 }
 
-/** Waits `ms` milliseconds (used only after a positive control makes silence meaningful). */
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Publishes at QoS 1 and resolves once the broker has handled the packet: its PUBACK (Mosquitto
+ * acknowledges and drops a publish its ACL refuses) or the connection closing (aedes drops the
+ * offender). Anything the broker routes from that packet is on its way before either signal, so
+ * a later positive control makes silence meaningful without a sleep (issue #9).
+ */
+export async function handled(client: MqttClient, topic: string, payload: string): Promise<void> {
+  const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+  await Promise.race([client.publishAsync(topic, payload, { qos: 1 }).then(() => undefined, () => undefined), closed]);
+}
 
 /** Subscribes and returns the SUBACK codes (0x80 = refused) instead of rejecting on a refusal. */
 export function subscribeCodes(client: MqttClient, topics: string[]): Promise<number[]> {

@@ -7,12 +7,12 @@ import { envelope } from '../../../protocols/messages/envelope-factory.js';
 import { deviceTopic } from '../../../protocols/topics.js';
 import { runCli } from '../../helpers/run-cli.js';
 import { makeBundleSet, tempDir } from '../helpers.js';
-import { api, eventually, spawnController } from '../controller-process.js';
+import { api, spawnController } from '../controller-process.js';
 
 test('`fleetcast controller` with no config but free ports: API and embedded broker up, a real device enrols, reports, gets a deployment, and is refused after revocation', async (t) => {
   const set = await makeBundleSet('demand', 1);
   const cwd = tempDir();
-  const { child, info } = await spawnController(cwd, { FLEETCAST_API_PORT: '0', FLEETCAST_BROKER_PORT: '0' });
+  const { child, info, logged } = await spawnController(cwd, { FLEETCAST_API_PORT: '0', FLEETCAST_BROKER_PORT: '0', FLEETCAST_LOG_LEVEL: 'info' });
   t.teardown(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
@@ -50,10 +50,10 @@ test('`fleetcast controller` with no config but free ports: API and embedded bro
     retainedModels: [], update: { state: 'idle', deploymentId: null }, health: { status: 'degraded', reasons: ['no_model'] }, startedAt: new Date().toISOString(),
   };
   await device.publishAsync(deviceTopic('store-7', 'state'), JSON.stringify(birth), { qos: 1, retain: true });
-  const online = await eventually(async () => {
-    const shown = await api(info.api, token, 'GET', '/v1/devices/store-7');
-    return shown.json.online === true ? shown.json : undefined;
-  });
+  // The controller logs 'birth reconciled' after it has stored the birth: wait for that line, then read once (issue #9).
+  await logged('birth reconciled', { deviceId: 'store-7' });
+  const online = (await api(info.api, token, 'GET', '/v1/devices/store-7')).json;
+  t.is(online.online, true);
   t.is((online.reported as { agentVersion: string }).agentVersion, '0.1.0');
 
   const deployed = await api(info.api, token, 'POST', '/v1/deployments', { deploymentId: 'dep-1', model: 'demand', selector: 'tag:pilot' });

@@ -8,7 +8,7 @@ import { makeSigningKey, makeTestBundle } from '../../helpers/bundle-fixtures.js
 import { runCli } from '../../helpers/run-cli.js';
 import { POS_USER, startAgentProcess, writeAgentConfig } from '../../edge-agent/helpers/agent-fixture.js';
 import { collect, connectPos, scoreRequest, subscribeGranted, waitFor } from '../../edge-agent/helpers/pos-client.js';
-import { api, eventually, spawnController } from '../controller-process.js';
+import { api, spawnController } from '../controller-process.js';
 import { tempDir } from '../helpers.js';
 
 /**
@@ -36,7 +36,7 @@ test('a fresh agent deployed by the controller answers its first POS request wit
   const bundle = await makeTestBundle({ dir: cwd, name: 'demand', version: 1, key, kind: 'gbdt' });
   const keyPath = join(cwd, 'signer.pem');
   writeFileSync(keyPath, key.publicKeyPem);
-  const { child, info } = await spawnController(cwd, { FLEETCAST_API_PORT: '0', FLEETCAST_BROKER_PORT: '0', FLEETCAST_TRUSTED_KEYS: keyPath });
+  const { child, info, logged } = await spawnController(cwd, { FLEETCAST_API_PORT: '0', FLEETCAST_BROKER_PORT: '0', FLEETCAST_TRUSTED_KEYS: keyPath, FLEETCAST_LOG_LEVEL: 'debug' });
   t.teardown(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
@@ -59,9 +59,12 @@ test('a fresh agent deployed by the controller answers its first POS request wit
   const config = await writeAgentConfig(root, { deviceId: 'store-1', modelDir: undefined, trustedKeys: { [key.keyId]: key.publicKeyPem }, uplink: { url: info.broker, password: (enrolled.json as { secret: string }).secret } });
   const agent = await startAgentProcess(config);
   t.teardown(() => agent.stop());
-  await eventually(async () => ((await api(info.api, token, 'GET', '/v1/devices/store-1')).json.online ? true : undefined), 20_000);
+  // Log lines of the controller, not REST polling, say when to look (issue #9).
+  await logged('birth reconciled', { deviceId: 'store-1' });
+  t.is((await api(info.api, token, 'GET', '/v1/devices/store-1')).json.online, true);
   t.is((await api(info.api, token, 'POST', '/v1/deployments', { deploymentId: 'dep-history', model: 'demand', selector: 'store:s1' })).status, 201);
-  await eventually(async () => (((await api(info.api, token, 'GET', '/v1/deployments/dep-history')).json.devices as Array<{ status: string }>)[0]?.status === 'committed' ? true : undefined), 60_000);
+  await logged('deployment event', { deviceId: 'store-1', deploymentId: 'dep-history', to: 'committed' });
+  t.is(((await api(info.api, token, 'GET', '/v1/deployments/dep-history')).json.devices as Array<{ status: string }>)[0]?.status, 'committed');
 
   const client = await connectPos(agent.posPort, 'till-first', POS_USER);
   t.teardown(() => client.endAsync());
