@@ -10,6 +10,10 @@
  * add it here near files of similar length (see test/helpers/README.md).
  */
 const longestFirst = [
+  'test/firmware-images/self-update.test.js',
+  'test/e2e/rollouts.test.js',
+  'test/cloud-controller/dashboard/dashboard-browser.test.js',
+  'test/firmware-images/build-install.test.js',
   'test/e2e/operator.test.js',
   'test/e2e/deploy-brokers.test.js',
   'test/e2e/demo.test.js',
@@ -19,6 +23,8 @@ const longestFirst = [
   'test/e2e/traversal-ids.test.js',
   'test/edge-agent/pos-fuzz.test.js',
   'test/edge-agent/offline-uplink.test.js',
+  'test/cloud-controller/monitoring/drift/drift-acceptance.test.js',
+  'test/cloud-controller/retrain/',
   'test/model-packager/train/',
   'test/model-packager/package/',
   'test/edge-agent/pos-inputs.test.js',
