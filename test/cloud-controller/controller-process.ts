@@ -72,3 +72,18 @@ export async function api(base: string, token: string | null, method: string, pa
   const text = await response.text();
   return { status: response.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
+
+/**
+ * Polls `probe` until it returns a value (or throws after `timeoutMs`). Only for state that has
+ * no event to wait on yet (the shadow-experiment and agent-image end-to-end tests read REST
+ * inventory); prefer the controller's log lines (`SpawnedController`) everywhere else (issue #9).
+ */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('condition not met in time');
+}
