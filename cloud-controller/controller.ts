@@ -16,6 +16,7 @@ import { artifactStoreLocator } from './distribution/bundle-locator.js';
 import { AlertManager } from './alerts/alert-manager.js';
 import { controllerMetricSource } from './alerts/controller-metrics.js';
 import { registerAlertRoutes } from './api/routes/alert-routes.js';
+import { registerAccuracyRoutes } from './api/routes/accuracy-routes.js';
 import { RetrainJob } from './retrain/retrain-job.js';
 import { RetrainLog } from './retrain/retrain-log.js';
 import { ControllerMetrics } from './metrics/controller-metrics.js';
@@ -94,6 +95,7 @@ export async function startController(sources: ConfigSources): Promise<RunningCo
       { public: true, register: (app) => registerBundleRoutes(app, { locate: artifactStoreLocator(config.dataDir), verifier: context.fleet }) },
       { register: (app) => registerHistoryRoutes(app, context.history) },
       { register: (app) => registerAlertRoutes(app, alerts) },
+      { register: (app) => registerAccuracyRoutes(app, { db: context.db, fleet: context.fleet, config: config.monitoring.accuracy }) },
       // Agent images (issue #16): sent as `image-update` through the device link.
       { register: (app) => registerImageRoutes(app, { dataDir: config.dataDir, fleet: context.fleet, trustedKeys: context.trustedKeys, sender: CONTROLLER_SENDER, sendCommand: (deviceId, command) => cloudLink.link.publish(deviceId, 'cmd', command), bundleUrl: publicUrl ? (sha256) => `${publicUrl}/v1/bundles/${sha256}` : undefined }) },
       { register: (app) => registerRolloutRoutes(app, { engine: rollouts, fleet: context.fleet }) },

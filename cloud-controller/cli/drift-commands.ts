@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { runCommand } from '../../protocols/runtime/command.js';
 import { FleetcastError } from '../../protocols/errors/fleetcast-error.js';
 import type { DriftSeries } from '../monitoring/drift/schema.js';
+import type { AccuracyPoint } from '../monitoring/accuracy/series.js';
+import type { AlertView } from '../alerts/schema.js';
 import { connectApi, withApiOptions, type ApiOptions } from './api-options.js';
 import { withDataDirOptions } from './cli-context.js';
 
@@ -60,6 +62,15 @@ async function fetchSeries(flags: DriftFlags): Promise<DriftSeries> {
   return (await connectApi(flags)).call<DriftSeries>('GET', `/v1/drift?${query}`);
 }
 
+/** The accuracy trend and the alerts of the report's subject, read from the controller (issue #12). */
+async function fetchAccuracyAndAlerts(flags: DriftFlags, series: DriftSeries): Promise<{ accuracy: AccuracyPoint[]; alerts: AlertView[] }> {
+  const api = await connectApi(flags);
+  const subject = new URLSearchParams({ level: series.level, ...(series.subject ? { subject: series.subject } : {}) });
+  const accuracy = await api.call<{ points: AccuracyPoint[] }>('GET', `/v1/accuracy/series?${subject.toString()}&model=${encodeURIComponent(series.model)}`);
+  const alerts = await api.call<{ alerts: AlertView[] }>('GET', `/v1/alerts?${subject.toString()}`);
+  return { accuracy: accuracy.points, alerts: alerts.alerts };
+}
+
 /** `fleetcast drift show|report` (issue #12): merged drift of a store, region or the fleet. */
 export function registerDriftCommands(program: Command): void {
   const drift = program.command('drift').description('Data drift of a store, region or the fleet, merged from the devices\' window counts');
@@ -67,13 +78,14 @@ export function registerDriftCommands(program: Command): void {
     .action((flags: DriftFlags) => runCommand(flags, () => fetchSeries(flags), (series) => renderSeriesText(series)));
   withDriftOptions(drift.command('report').description('Write one self-contained HTML report (charts inlined, no network needed)'))
     .requiredOption('--out <file>', 'HTML file to write')
-    .option('--accuracy <json>', 'accuracy trend to include (JSON array of AccuracyPoint)')
-    .option('--alerts <json>', 'alerts to include (JSON array of AlertView)')
+    .option('--accuracy <json>', 'accuracy trend to include (JSON array of AccuracyPoint; default: the controller\'s series for the same subject)')
+    .option('--alerts <json>', 'alerts to include (JSON array of AlertView; default: the controller\'s alerts for the same subject)')
     .action((flags: ReportFlags) =>
       runCommand(flags, async () => {
         const series = await fetchSeries(flags);
         const { writeDriftReport } = await import('../monitoring/drift/report/write-report.js');
-        return writeDriftReport({ series, out: flags.out, accuracyPath: flags.accuracy, alertsPath: flags.alerts });
+        const fromController = flags.accuracy === undefined || flags.alerts === undefined ? await fetchAccuracyAndAlerts(flags, series) : {};
+        return writeDriftReport({ series, out: flags.out, accuracyPath: flags.accuracy, alertsPath: flags.alerts, ...fromController });
       }, (result) => `wrote ${result.out} (${result.bytes} bytes, ${result.charts} charts, ${result.windows} windows)`));
 }
 

@@ -3,6 +3,8 @@ import { trustedKeysFromPems } from '../../../protocols/bundle/keys.js';
 import { createLogger } from '../../../protocols/runtime/logger.js';
 import { buildApiServer } from '../../../cloud-controller/api/server.js';
 import { registerAlertRoutes } from '../../../cloud-controller/api/routes/alert-routes.js';
+import { registerAccuracyRoutes } from '../../../cloud-controller/api/routes/accuracy-routes.js';
+import { accuracySeries } from '../../../cloud-controller/monitoring/accuracy/series.js';
 import { TokenStore } from '../../../cloud-controller/auth/tokens.js';
 import { AuditLog } from '../../../cloud-controller/auth/audit-log.js';
 import { Predictor } from '../../../cloud-controller/predict/predictor.js';
@@ -32,7 +34,7 @@ test('viewers list alerts, operators acknowledge and resolve them, over REST and
   t.is(alerts.evaluate().opened.length, 2);
   const tokens = new TokenStore(db);
   const predictor = new Predictor(registry, trustedKeysFromPems([key.publicKeyPem]));
-  const app = await buildApiServer({ registry, fleet, tokens, audit: new AuditLog(db), predictor, plugins: [{ register: (scope) => registerAlertRoutes(scope, alerts) }] });
+  const app = await buildApiServer({ registry, fleet, tokens, audit: new AuditLog(db), predictor, plugins: [{ register: (scope) => registerAlertRoutes(scope, alerts) }, { register: (scope) => registerAccuracyRoutes(scope, { db, fleet, config: accuracyMonitoringConfigSchema.parse({}) }) }] });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   t.teardown(async () => {
     await app.close();
@@ -52,6 +54,13 @@ test('viewers list alerts, operators acknowledge and resolve them, over REST and
   t.deepEqual(list.map((alert) => alert.subject).sort(), ['s1', 's3']);
   const s1 = list.find((alert) => alert.subject === 's1') as AlertView;
   t.is(s1.evidence.windows.length, 2);
+
+  // The accuracy series the report charts: what accuracySeries computes from the merged counters.
+  const served = await call('GET', '/v1/accuracy/series?level=store&subject=s1&model=units', viewer);
+  t.is(served.status, 200);
+  t.deepEqual(served.json, { level: 'store', subject: 's1', points: JSON.parse(JSON.stringify(accuracySeries(db, { level: 'store', subject: 's1', model: 'units' }))) });
+  t.true((served.json.points as unknown[]).length >= 2);
+  t.is(((await call('GET', '/v1/accuracy/series?level=store', viewer)).json.error as { code: string }).code, 'FC_ERR_INVALID_REQUEST');
 
   const refused = await call('POST', `/v1/alerts/${s1.id}/ack`, viewer);
   t.is(refused.status, 403);

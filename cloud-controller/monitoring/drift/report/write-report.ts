@@ -34,10 +34,21 @@ export async function echartsSource(): Promise<string> {
   return readFile(createRequire(import.meta.url).resolve('echarts/dist/echarts.min'), 'utf8');
 }
 
-/** Writes the HTML report of `series` (plus optional accuracy and alerts files) to `out`. */
-export async function writeDriftReport(options: { series: DriftSeries; out: string; accuracyPath?: string; alertsPath?: string; now?: Date }): Promise<{ out: string; bytes: number; charts: number; windows: number }> {
-  const accuracy = await readJsonInput(options.accuracyPath, accuracyInputSchema);
-  const alerts = await readJsonInput(options.alertsPath, alertsInputSchema);
+/**
+ * Writes the HTML report of `series` to `out`, with the accuracy trend and alerts from files
+ * (`accuracyPath`, `alertsPath`, validated) or as read from the controller (`accuracy`, `alerts`).
+ */
+export async function writeDriftReport(options: {
+  series: DriftSeries;
+  out: string;
+  accuracyPath?: string;
+  alertsPath?: string;
+  accuracy?: z.infer<typeof accuracyInputSchema>;
+  alerts?: z.infer<typeof alertsInputSchema>;
+  now?: Date;
+}): Promise<{ out: string; bytes: number; charts: number; windows: number }> {
+  const accuracy = (await readJsonInput(options.accuracyPath, accuracyInputSchema)) ?? options.accuracy;
+  const alerts = (await readJsonInput(options.alertsPath, alertsInputSchema)) ?? options.alerts;
   const html = renderDriftReport({ series: options.series, accuracy, alerts, echartsSource: await echartsSource(), generatedAt: options.now ?? new Date() });
   await writeFile(options.out, html);
   return { out: options.out, bytes: Buffer.byteLength(html), charts: (html.match(/class="chart"/g) ?? []).length, windows: options.series.windows.length };

@@ -1,6 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
+import type { FastifyInstance } from 'fastify';
+import { createLogger } from '../../../../protocols/runtime/logger.js';
+import { registerAlertRoutes } from '../../../../cloud-controller/api/routes/alert-routes.js';
+import { registerAccuracyRoutes } from '../../../../cloud-controller/api/routes/accuracy-routes.js';
+import { AlertManager } from '../../../../cloud-controller/alerts/alert-manager.js';
+import { controllerMetricSource } from '../../../../cloud-controller/alerts/controller-metrics.js';
+import { alertsConfigSchema } from '../../../../cloud-controller/alerts/schema.js';
+import { accuracyMonitoringConfigSchema } from '../../../../cloud-controller/monitoring/accuracy/thresholds.js';
 import { trustedKeysFromPems } from '../../../../protocols/bundle/keys.js';
 import { readBundle } from '../../../../protocols/bundle/read-bundle.js';
 import { referenceProfileSchema, type ReferenceProfile } from '../../../../protocols/drift/reference-profile.js';
@@ -106,7 +114,10 @@ test('GET /v1/drift serves every level to viewers and codes bad queries', async 
   const { db, registry, fleet, monitor } = await setup();
   const tokens = new TokenStore(db);
   const predictor = new Predictor(registry, trustedKeysFromPems([set.bundles[0].publicKeyPem]));
-  const app = await buildApiServer({ registry, fleet, tokens, audit: new AuditLog(db), predictor, drift: monitor });
+  // The report also reads the subject's accuracy series and alerts, as from a full controller.
+  const alerts = new AlertManager({ db, config: alertsConfigSchema.parse({}), source: controllerMetricSource(db, fleet, accuracyMonitoringConfigSchema.parse({})), log: createLogger('test', { level: 'silent' }) });
+  const plugins = [{ register: (scope: FastifyInstance) => registerAlertRoutes(scope, alerts) }, { register: (scope: FastifyInstance) => registerAccuracyRoutes(scope, { db, fleet, config: accuracyMonitoringConfigSchema.parse({}) }) }];
+  const app = await buildApiServer({ registry, fleet, tokens, audit: new AuditLog(db), predictor, drift: monitor, plugins });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   t.teardown(async () => {
     await app.close();
