@@ -148,12 +148,13 @@ export interface TestBundle {
  * ed25519 signature. Kept stable for the agent and controller tests.
  *
  * The packager run is the expensive part and does not depend on the key, so it runs once per
- * (name, version, kind, minAgentVersion, feature spec) for the whole suite (`sharedFixture`,
+ * (name, version, kind, minAgentVersion, feature spec, metrics) for the whole suite (`sharedFixture`,
  * issue #9); each call re-signs that bundle with its own key, which is all a signature covers.
  */
 export async function makeTestBundle(options: TestBundleOptions): Promise<TestBundle> {
   const model = options.kind === 'gbdt' ? TEST_GBDT_MODEL : options.kind === 'mlp-int8' ? TEST_MLP_MODEL : TEST_LINEAR_MODEL;
-  const inputs = { name: options.name, version: options.version, kind: options.kind ?? 'linear', minAgentVersion: options.minAgentVersion ?? null, featureSpec: options.featureSpec ?? null };
+  // Every option but `dir` and `key` shapes the packager run, so every one is part of the cache key.
+  const inputs = { name: options.name, version: options.version, kind: options.kind ?? 'linear', minAgentVersion: options.minAgentVersion ?? null, featureSpec: options.featureSpec ?? null, metrics: options.metrics ?? null };
   const shared = await sharedFixture('bundle', inputs, async (dir) => {
     await writeFile(join(dir, 'bundle.fcb'), (await assembleTestBundle(options, model, makeSigningKey().privateKey)).bytes);
     return inputs;
