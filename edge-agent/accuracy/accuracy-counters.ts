@@ -1,5 +1,6 @@
 import type { AgentDb } from '../storage/db.js';
-import type { Outbox, OutboxEntry } from '../storage/outbox.js';
+import type { Outbox } from '../storage/outbox.js';
+import { drainPendingCounters } from '../storage/drain-pending.js';
 import type { ServedPrediction } from '../storage/served-predictions.js';
 
 /**
@@ -32,27 +33,23 @@ export class AccuracyCounters {
 
   /** Moves every pending counter into the outbox as `accuracy` records; returns how many. */
   drainTo(outbox: Outbox, now: Date = new Date()): number {
-    return this.db.transaction(() => {
-      const rows = this.db.prepare('SELECT * FROM accuracy_pending ORDER BY day, model_name, model_version, role').all() as Array<{
-        model_name: string; model_version: number; day: string; role: 'active' | 'shadow';
-        n: number; sum_abs_error: number; sum_abs_actual: number; sum_error: number; sum_squared_error: number;
-      }>;
-      if (rows.length === 0) return 0;
-      const entries: OutboxEntry[] = rows.map((row) => ({
-        kind: 'accuracy',
-        ts: now.toISOString(),
-        model: { name: row.model_name, version: row.model_version },
-        day: row.day,
-        n: row.n,
-        sumAbsError: row.sum_abs_error,
-        sumAbsActual: row.sum_abs_actual,
-        sumError: row.sum_error,
-        sumSquaredError: row.sum_squared_error,
-        role: row.role,
-      }));
-      outbox.append(entries);
-      this.db.prepare('DELETE FROM accuracy_pending').run();
-      return rows.length;
-    })();
+    return drainPendingCounters<PendingAccuracy>(this.db, 'accuracy_pending', 'SELECT * FROM accuracy_pending ORDER BY day, model_name, model_version, role', outbox, (row) => ({
+      kind: 'accuracy',
+      ts: now.toISOString(),
+      model: { name: row.model_name, version: row.model_version },
+      day: row.day,
+      n: row.n,
+      sumAbsError: row.sum_abs_error,
+      sumAbsActual: row.sum_abs_actual,
+      sumError: row.sum_error,
+      sumSquaredError: row.sum_squared_error,
+      role: row.role,
+    }));
   }
+}
+
+/** A row of `accuracy_pending`. */
+interface PendingAccuracy {
+  model_name: string; model_version: number; day: string; role: 'active' | 'shadow';
+  n: number; sum_abs_error: number; sum_abs_actual: number; sum_error: number; sum_squared_error: number;
 }

@@ -1,6 +1,7 @@
 import type { ModelRef } from '../../protocols/envelope.js';
 import type { AgentDb } from '../storage/db.js';
-import type { Outbox, OutboxEntry } from '../storage/outbox.js';
+import type { Outbox } from '../storage/outbox.js';
+import { drainPendingCounters } from '../storage/drain-pending.js';
 import type { ServedPrediction } from '../storage/served-predictions.js';
 
 /**
@@ -46,28 +47,24 @@ export class ExperimentCounters {
 
   /** Moves every pending counter into the outbox as `experiment` records; returns how many. */
   drainTo(outbox: Outbox, now: Date = new Date()): number {
-    return this.db.transaction(() => {
-      const rows = this.db.prepare('SELECT * FROM experiment_pending ORDER BY day, experiment_id').all() as Array<{
-        experiment_id: string; day: string; champion_name: string; champion_version: number; challenger_name: string; challenger_version: number;
-        n: number; sum_diff: number; sum_diff_squared: number; sum_loss_champion: number; sum_loss_challenger: number;
-      }>;
-      if (rows.length === 0) return 0;
-      const entries: OutboxEntry[] = rows.map((row) => ({
-        kind: 'experiment',
-        ts: now.toISOString(),
-        experimentId: row.experiment_id,
-        day: row.day,
-        champion: { name: row.champion_name, version: row.champion_version },
-        challenger: { name: row.challenger_name, version: row.challenger_version },
-        n: row.n,
-        sumDiff: row.sum_diff,
-        sumDiffSquared: row.sum_diff_squared,
-        sumLossChampion: row.sum_loss_champion,
-        sumLossChallenger: row.sum_loss_challenger,
-      }));
-      outbox.append(entries);
-      this.db.prepare('DELETE FROM experiment_pending').run();
-      return rows.length;
-    })();
+    return drainPendingCounters<PendingExperiment>(this.db, 'experiment_pending', 'SELECT * FROM experiment_pending ORDER BY day, experiment_id', outbox, (row) => ({
+      kind: 'experiment',
+      ts: now.toISOString(),
+      experimentId: row.experiment_id,
+      day: row.day,
+      champion: { name: row.champion_name, version: row.champion_version },
+      challenger: { name: row.challenger_name, version: row.challenger_version },
+      n: row.n,
+      sumDiff: row.sum_diff,
+      sumDiffSquared: row.sum_diff_squared,
+      sumLossChampion: row.sum_loss_champion,
+      sumLossChallenger: row.sum_loss_challenger,
+    }));
   }
+}
+
+/** A row of `experiment_pending`. */
+interface PendingExperiment {
+  experiment_id: string; day: string; champion_name: string; champion_version: number; challenger_name: string; challenger_version: number;
+  n: number; sum_diff: number; sum_diff_squared: number; sum_loss_champion: number; sum_loss_challenger: number;
 }
