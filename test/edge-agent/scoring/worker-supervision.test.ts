@@ -31,7 +31,7 @@ async function until(predicate: () => boolean): Promise<void> {
   while (!predicate()) await new Promise((resolve) => setImmediate(resolve));
 }
 
-test('scoring worker terminated mid-traffic: its pending runs fail with a coded error, it restarts by itself, later requests succeed (issue #9)', async (t) => {
+test('scoring worker dying mid-traffic: its pending runs fail with a coded error, it restarts by itself, later requests succeed (issue #9)', async (t) => {
   const { root, modelDir } = await makeModelDir('gbdt');
   t.teardown(() => rmSync(root, { recursive: true, force: true }));
   const engine = new ScoreEngine(silent);
@@ -41,8 +41,13 @@ test('scoring worker terminated mid-traffic: its pending runs fail with a coded 
   t.is(await outcome(engine), 'ok');
 
   const first = engine.workerThread();
-  const inTraffic = Array.from({ length: 200 }, () => outcome(engine));
-  await first?.terminate();
+  // The worker dies of an uncaught error between queued runs, as a bug in it would. Not
+  // `worker.terminate()`: terminating a thread while onnxruntime-node is inside a native run
+  // aborts the whole test process (`Napi::Error`, seen once in CI) — the reason the engine itself
+  // never terminates a hung worker but abandons it (score-engine.ts `onHung`).
+  const inTraffic = Array.from({ length: 100 }, () => outcome(engine));
+  first?.postMessage({ type: 'unknown-request-that-crashes-the-worker' });
+  inTraffic.push(...Array.from({ length: 100 }, () => outcome(engine)));
   const results = await Promise.all(inTraffic);
   t.true(results.every((result) => result === 'ok' || result === 'FC_ERR_AGENT_WORKER_RESTARTED'), [...new Set(results)].join());
   t.true(results.includes('FC_ERR_AGENT_WORKER_RESTARTED'), 'the worker died with runs pending');
